@@ -1,0 +1,25 @@
+import { Command } from 'commander';
+import { registerBrokerCommands } from '../broker/cli.js';
+import { registerDriverCommands } from '../drivers/cli.js';
+import { registerEdgeCommands } from '../edge/cli.js';
+import { version } from '../wire/version.js';
+import { registerDemoCommand } from './demo.js';
+
+/** One entry, many commands: each folder registers its own; this file only dispatches. */
+const program = new Command('tidegate')
+  .description('Collects sensor readings at the edge and delivers them, whole and anonymised, to InfluxDB.')
+  .version(version, '-V, --version')
+  .showHelpAfterError()
+  .enablePositionalOptions();
+
+registerEdgeCommands(program);
+registerDriverCommands(program);
+registerBrokerCommands(program);
+registerDemoCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  process.stderr.write(`tidegate: ${(e as Error).message}\n`);
+  process.exitCode = process.exitCode || 1;
+}

@@ -1,0 +1,4 @@
+import type { Command } from 'commander';
+
+/** Commands: watch. */
+export function registerDashboardCommands(_program: Command): void {}

@@ -1,0 +1,98 @@
+import type { z } from 'zod';
+import type { Reading } from '../wire/reading.js';
+
+/**
+ * The contract between a driver (bytes ⇄ readings) and whoever runs it: the edge agent, `tidegate
+ * probe`, `tidegate decode`, the tests. Each driver folder's index.ts exports `driver` (a
+ * DriverDefinition) and, when it has them, `decoder` (for `tidegate decode`) and `simulator` (for
+ * `tidegate simulate`).
+ */
+
+export type DeviceState = 'starting' | 'up' | 'down';
+
+/** Where a device sends what it produces. Every call is synchronous and must not throw. */
+export interface DeviceSink {
+  /** A decoded reading; `time` is when the sensor was read (ns), tags/fields per docs/data.md. */
+  reading(reading: Reading): void;
+  /** A frame, group or reply that was refused, with the reason ("checksum", "truncated", ...). */
+  rejected(reason: string, detail?: string): void;
+  /** The device stopped answering (down) or answers again (up). */
+  state(state: DeviceState, reason?: string): void;
+}
+
+/** Serial line settings, as in the gateway config's `buses:` or a device's own `port`. */
+export interface SerialSettings {
+  path: string;
+  baudRate: number;
+  dataBits?: 5 | 6 | 7 | 8;
+  parity?: 'none' | 'even' | 'odd' | 'mark' | 'space';
+  stopBits?: 1 | 1.5 | 2;
+}
+
+/** What a driver gets when one of its devices is opened. */
+export interface DeviceContext {
+  deviceId: string;
+  sink: DeviceSink;
+  /** Resources shared between devices of one gateway (shared RS-485 buses). */
+  runtime: DriverRuntime;
+  /** Aborted when the device is closed. */
+  signal: AbortSignal;
+}
+
+/** An open device. Push drivers (teleinfo, traffic, SDS011 active mode) emit on their own; poll drivers also have `poll`. */
+export interface DeviceHandle {
+  /** Reads the device once now; the readings are also given to the sink. */
+  poll?(): Promise<Reading[]>;
+  close(): Promise<void>;
+}
+
+export interface DriverDefinition<Options = unknown> {
+  name: string;
+  /** One line for `tidegate --help` and config hints. */
+  description: string;
+  /** 'poll': the agent calls poll() at the device's interval; 'push': the device reports by itself. */
+  mode: 'poll' | 'push' | 'either';
+  /** The device's options in the gateway config, beside the common id/driver/every keys. */
+  options: z.ZodType<Options>;
+  open(options: Options, context: DeviceContext): Promise<DeviceHandle>;
+}
+
+/** Shared state of the drivers of one gateway: buses by id. Created by the agent, closed on exit. */
+export interface DriverRuntime {
+  /** Serial settings of a bus declared in the config's `buses:` section. */
+  busSettings(busId: string): BusSettings | undefined;
+  /** A value shared per key (a bus scheduler, an open port), created on first use. */
+  shared<T>(key: string, create: () => T): T;
+  close(): Promise<void>;
+}
+
+export type BusSettings =
+  | ({ kind: 'serial' } & SerialSettings & { timeoutMs?: number })
+  | { kind: 'tcp'; host: string; port: number; timeoutMs?: number; rtuOverTcp?: boolean };
+
+/** `tidegate decode DRIVER`: raw bytes in, readings and rejections out. */
+export interface StreamDecoder {
+  /** Feed bytes as they come; call `end` at the end of input to flush a partial frame. */
+  push(chunk: Uint8Array): void;
+  end(): void;
+}
+
+export interface DecoderDefinition {
+  /** Modes the driver's bytes can be in (e.g. teleinfo "historique" | "standard"). */
+  modes?: readonly string[];
+  create(options: { mode?: string; deviceId: string; now: () => bigint }, sink: DeviceSink): StreamDecoder;
+}
+
+/** `tidegate simulate DRIVER`: a device that writes (or answers) on a serial port or TCP. */
+export interface SimulatorDefinition {
+  /** Adds the simulator's own options to its `simulate` sub-command. */
+  describe(command: import('commander').Command): void;
+  /** Runs until the signal aborts. */
+  run(options: Record<string, unknown>, signal: AbortSignal): Promise<void>;
+}
+
+export interface DriverModule {
+  driver: DriverDefinition<never>;
+  decoder?: DecoderDefinition;
+  simulator?: SimulatorDefinition;
+}
