@@ -1,0 +1,33 @@
+import type { DeviceContext, DeviceHandle, SerialSettings, StreamDecoder } from '../driver.js';
+import { SerialPortOwner } from './port-owner.js';
+
+export interface SerialDevice {
+  owner: SerialPortOwner;
+  handle: DeviceHandle;
+}
+
+/**
+ * Runs a push device on its own serial port: every chunk read goes to the driver's stream decoder,
+ * port up/down becomes the device's state, and the port is closed with the device (or its signal).
+ * The decoder resynchronises on its own after a reconnect, so a frame cut by an unplug is rejected,
+ * not glued to the next one.
+ */
+export async function openSerialDevice(
+  settings: SerialSettings,
+  context: DeviceContext,
+  decoder: StreamDecoder,
+): Promise<SerialDevice> {
+  const owner = new SerialPortOwner(settings);
+  owner.on('data', (chunk) => decoder.push(chunk));
+  owner.on('state', (state, reason) => {
+    if (state === 'down' && reason !== 'closed') decoder.end();
+    context.sink.state(state, reason);
+  });
+  const close = async () => {
+    await owner.close();
+  };
+  context.signal.addEventListener('abort', () => void close(), { once: true });
+  context.sink.state('starting');
+  await owner.open();
+  return { owner, handle: { close } };
+}

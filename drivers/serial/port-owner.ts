@@ -1,0 +1,191 @@
+import { EventEmitter, on } from 'node:events';
+import { SerialPort } from 'serialport';
+import type { SerialSettings } from '../driver.js';
+import { nextDelay, type ReopenBackoff } from './backoff.js';
+
+export type PortState = 'up' | 'down';
+
+export interface PortOwnerEvents {
+  /** Bytes as they arrive; no framing here (each driver has its own framer). */
+  data: [chunk: Buffer];
+  /** 'up' once open, 'down' when it failed to open, was unplugged or closed. */
+  state: [state: PortState, reason?: string];
+}
+
+export interface PortOwnerCounters {
+  /** Successful opens, the first included. */
+  opens: number;
+  /** Times the open port went away (unplugged, read error). */
+  disconnects: number;
+  /** Failed open attempts. */
+  failedOpens: number;
+  bytesRead: number;
+  bytesWritten: number;
+}
+
+/**
+ * The single owner of one serial port: opens it with the configured line settings, hands out the
+ * bytes it reads, writes, and reopens it with backoff when the device disappears (a USB adapter pulled
+ * out and plugged back on the same path). It never emits 'error': trouble shows as state 'down' with a
+ * reason, so one dead device cannot crash the process or block another port.
+ */
+export class SerialPortOwner extends EventEmitter<PortOwnerEvents> {
+  readonly settings: Readonly<SerialSettings>;
+  readonly counters: PortOwnerCounters = { opens: 0, disconnects: 0, failedOpens: 0, bytesRead: 0, bytesWritten: 0 };
+  private readonly backoff: ReopenBackoff;
+  private port: SerialPort | undefined;
+  private started = false;
+  private closed = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private retryDelay = 0;
+  private firstAttempt: Promise<void> | undefined;
+  private lastReason: string | undefined;
+  private readonly lifetime = new AbortController();
+
+  constructor(settings: SerialSettings, backoff: Partial<ReopenBackoff> = {}) {
+    super();
+    this.settings = { dataBits: 8, parity: 'none', stopBits: 1, ...settings };
+    this.backoff = { initialMs: 100, maxMs: 5_000, ...backoff };
+  }
+
+  get path(): string {
+    return this.settings.path;
+  }
+
+  get isOpen(): boolean {
+    return this.port?.isOpen === true;
+  }
+
+  /**
+   * Starts owning the port. Resolves after the first attempt and tells whether the port is open; if it
+   * is not (device absent), the owner keeps trying in the background and emits 'state' 'up' when it is.
+   */
+  async open(): Promise<boolean> {
+    if (this.closed) throw new Error(`serial port ${this.path} was closed`);
+    if (!this.started) {
+      this.started = true;
+      this.firstAttempt = this.attempt();
+    }
+    await this.firstAttempt;
+    return this.isOpen;
+  }
+
+  /** Resolves when the port is open (now or later); rejects if the owner is closed first or on timeout. */
+  async whenOpen(timeoutMs = 30_000): Promise<void> {
+    if (this.isOpen) return;
+    if (this.closed) throw new Error(`serial port ${this.path} was closed`);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => finish(new Error(`serial port ${this.path} not open after ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      const onState = (state: PortState) => {
+        if (state === 'up') finish();
+        else if (this.closed) finish(new Error(`serial port ${this.path} was closed`));
+      };
+      const finish = (error?: Error) => {
+        clearTimeout(timer);
+        this.off('state', onState);
+        if (error) reject(error);
+        else resolve();
+      };
+      this.on('state', onState);
+    });
+  }
+
+  /** Writes and waits until the bytes are handed to the OS. Rejects when the port is not open. */
+  write(data: Uint8Array | string): Promise<void> {
+    const port = this.port;
+    if (!port?.isOpen)
+      return Promise.reject(new Error(`serial port ${this.path} is not open (${this.lastReason ?? 'closed'})`));
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : Buffer.from(data);
+    return new Promise((resolve, reject) => {
+      port.write(bytes, (error) => {
+        if (error) return reject(new Error(`serial port ${this.path}: write failed: ${error.message}`));
+        port.drain((drainError) => {
+          if (drainError) return reject(new Error(`serial port ${this.path}: drain failed: ${drainError.message}`));
+          this.counters.bytesWritten += bytes.length;
+          resolve();
+        });
+      });
+    });
+  }
+
+  /** Discards bytes received but not yet read (before a Modbus request, say). No-op when closed. */
+  flushInput(): Promise<void> {
+    const port = this.port;
+    if (!port?.isOpen) return Promise.resolve();
+    return new Promise((resolve) => port.flush(() => resolve()));
+  }
+
+  /** The chunks read, as an async iterator that ends when `signal` aborts or the owner is closed. */
+  async *chunks(signal?: AbortSignal): AsyncGenerator<Buffer> {
+    const stop = signal ? AbortSignal.any([signal, this.lifetime.signal]) : this.lifetime.signal;
+    if (stop.aborted) return;
+    try {
+      for await (const [chunk] of on(this, 'data', { signal: stop })) yield chunk as Buffer;
+    } catch (error) {
+      if ((error as Error).name !== 'AbortError') throw error;
+    }
+  }
+
+  /** Stops reopening and closes the port. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    await this.firstAttempt?.catch(() => {});
+    const port = this.port;
+    this.port = undefined;
+    if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
+    this.lastReason = 'closed';
+    this.emit('state', 'down', 'closed');
+    this.lifetime.abort();
+  }
+
+  private async attempt(): Promise<void> {
+    if (this.closed) return;
+    const { path, baudRate, dataBits, parity, stopBits } = this.settings;
+    const port = new SerialPort({ path, baudRate, dataBits, parity, stopBits, autoOpen: false });
+    port.on('error', () => {}); // reported through open/close callbacks below
+    const error = await new Promise<Error | null>((resolve) => port.open(resolve));
+    if (this.closed) {
+      if (!error) port.close();
+      return;
+    }
+    if (error) {
+      this.counters.failedOpens++;
+      this.setDown(`open failed: ${error.message}`);
+      this.scheduleRetry();
+      return;
+    }
+    this.port = port;
+    this.retryDelay = 0;
+    this.counters.opens++;
+    port.on('data', (chunk: Buffer) => {
+      this.counters.bytesRead += chunk.length;
+      this.emit('data', chunk);
+    });
+    port.once('close', (disconnect?: Error | null) => {
+      if (this.port !== port || this.closed) return;
+      this.port = undefined;
+      this.counters.disconnects++;
+      this.setDown(`disconnected${disconnect?.message ? `: ${disconnect.message}` : ''}`);
+      this.scheduleRetry();
+    });
+    this.lastReason = undefined;
+    this.emit('state', 'up');
+  }
+
+  private scheduleRetry(): void {
+    this.retryDelay = nextDelay(this.retryDelay, this.backoff);
+    this.retryTimer = setTimeout(() => void this.attempt(), this.retryDelay);
+  }
+
+  /** Emits 'down' once per outage (not on every failed retry), with the first reason. */
+  private setDown(reason: string): void {
+    if (this.lastReason !== undefined) return;
+    this.lastReason = reason;
+    this.emit('state', 'down', reason);
+  }
+}
