@@ -1,28 +1,11 @@
-import type { Reading } from '../../wire/reading.js';
-import type { PrivacyStage } from './stage.js';
-
+export { type Consent, ConsentSchema } from './consent/consent.js';
+export { localClock } from './consent/local-time.js';
+export type { PrivacyCounters } from './counters.js';
+export { createPrivacyStage, STATE_FILE, type TidegatePrivacyStage } from './create-stage.js';
+export { type CoarseLocation, cellId, coarsenLocation, INSEE_CELL_M, parseCellId } from './location/grid.js';
+export { type LatLon, laeaForward, laeaInverse } from './location/laea.js';
+export { type PrivacyOptionsInput, PrivacyOptionsSchema } from './options.js';
+export { pseudonymize } from './pseudonym/apply.js';
+export { PSEUDONYM_HEX_CHARS, pseudonym } from './pseudonym/hmac.js';
+export { loadOrCreateKey } from './pseudonym/key-file.js';
 export type { PrivacyStage } from './stage.js';
-
-/**
- * The minimal privacy stage: every tag or field a driver marks as an identifier is removed, so no
- * identifier can leave the gateway. (Keyed pseudonyms and consent granularity replace this.)
- */
-export function createPrivacyStage(): PrivacyStage {
-  return {
-    process: (_deviceId, reading) => [withoutIdentifiers(reading)],
-    tick: () => [],
-    close() {},
-  };
-}
-
-export function withoutIdentifiers(reading: Reading): Reading {
-  const { identifiers, ...rest } = reading;
-  if (!identifiers?.length) return rest;
-  const tags = { ...rest.tags };
-  const fields = { ...rest.fields };
-  for (const name of identifiers) {
-    delete tags[name];
-    delete fields[name];
-  }
-  return { ...rest, tags, fields };
-}

@@ -1,0 +1,37 @@
+import type { Reading } from '../../../wire/reading.js';
+import { pseudonym } from './hmac.js';
+
+export interface PseudonymResult {
+  reading: Reading;
+  /** Identifier values replaced by their pseudonym. */
+  replaced: number;
+  /** Identifier values dropped because there is no key. */
+  withheld: number;
+}
+
+/**
+ * Replaces every tag and field named in `reading.identifiers` by its keyed pseudonym (as a string),
+ * then drops the list. Without a key the identifiers are removed instead: a gateway without the key
+ * keeps publishing its measurements but never an identifier.
+ */
+export function pseudonymize(reading: Reading, key: Uint8Array | undefined): PseudonymResult {
+  const { identifiers, ...rest } = reading;
+  if (!identifiers?.length) return { reading: rest, replaced: 0, withheld: 0 };
+  const tags = { ...rest.tags };
+  const fields = { ...rest.fields };
+  let replaced = 0;
+  let withheld = 0;
+  for (const name of new Set(identifiers)) {
+    for (const values of [tags, fields] as Record<string, unknown>[]) {
+      if (!Object.hasOwn(values, name)) continue;
+      if (key) {
+        values[name] = pseudonym(key, String(values[name]));
+        replaced++;
+      } else {
+        delete values[name];
+        withheld++;
+      }
+    }
+  }
+  return { reading: { ...rest, tags, fields: fields as Reading['fields'] }, replaced, withheld };
+}
