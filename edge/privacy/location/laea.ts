@@ -1,8 +1,8 @@
 /**
  * Lambert Azimuthal Equal Area on the GRS80 ellipsoid, as ETRS89-LAEA (EPSG:3035): latitude of
  * origin 52°N, longitude of origin 10°E, false easting 4 321 000 m, false northing 3 210 000 m.
- * Formulas of IOGP Guidance Note 7-2, method 9820 (the inverse uses its authalic-latitude series,
- * accurate to well under a millimetre, far below the 200 m cells this serves).
+ * Formulas of IOGP Guidance Note 7-2, method 9820; the inverse refines the note's authalic-latitude
+ * series with Newton steps, so a round trip is exact to well under a millimetre.
  */
 
 export interface LatLon {
@@ -68,10 +68,24 @@ export function laeaInverse({ east, north }: EastNorth): LatLon {
     Math.atan2(x * Math.sin(c), D * rho * Math.cos(BETA0) * Math.cos(c) - D * D * y * Math.sin(BETA0) * Math.sin(c));
   const e4 = E2 * E2;
   const e6 = e4 * E2;
-  const lat =
+  const series =
     beta +
     (E2 / 3 + (31 * e4) / 180 + (517 * e6) / 5040) * Math.sin(2 * beta) +
     ((23 * e4) / 360 + (251 * e6) / 3780) * Math.sin(4 * beta) +
     ((761 * e6) / 45360) * Math.sin(6 * beta);
-  return { lat: deg(lat), lon: deg(lon) };
+  return { lat: deg(refineLatitude(series, QP * Math.sin(beta))), lon: deg(lon) };
+}
+
+/** Newton steps on q(φ) = target (Snyder, Map Projections, eq. 3-16), from the series' estimate. */
+function refineLatitude(estimate: number, target: number): number {
+  let phi = estimate;
+  for (let i = 0; i < 3; i++) {
+    const s = Math.sin(phi);
+    const w = 1 - E2 * s * s;
+    if (Math.abs(Math.cos(phi)) < 1e-12) break;
+    phi +=
+      ((w * w) / (2 * Math.cos(phi))) *
+      (target / (1 - E2) - s / w + (1 / (2 * E)) * Math.log((1 - E * s) / (1 + E * s)));
+  }
+  return phi;
 }
