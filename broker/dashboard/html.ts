@@ -7,6 +7,7 @@ export function dashboardHtml(options: { mqttWebSocketPath: string; prefix: stri
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="tidegate-mqtt" content="${escapeAttribute(options.mqttWebSocketPath)}">
 <meta name="tidegate-prefix" content="${escapeAttribute(options.prefix)}">
+<link rel="icon" href="data:,">
 <title>tidegate — operators</title>
 <link rel="stylesheet" href="assets/dashboard.css">
 </head>

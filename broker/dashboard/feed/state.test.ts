@@ -29,6 +29,7 @@ describe('FeedState', () => {
     expect(gw.state).toBe('offline');
     expect(gw.lastSeen).toBe(T0);
     expect(gw.site).toBe('port');
+    expect(gw.devices.get('pm-1')!.state).toBe('unknown');
   });
 
   it('keeps the last reading of a device and the history of its numeric fields', () => {

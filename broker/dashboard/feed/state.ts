@@ -99,6 +99,11 @@ export class FeedState {
         gw.clockSynced = status.clockSynced ?? gw.clockSynced;
         const t = Date.parse(status.time);
         if (!Number.isNaN(t)) gw.statusTime = t;
+        if (status.state === 'offline') {
+          // A last will is written when the gateway connected: its device health is stale by now.
+          for (const dev of gw.devices.values()) dev.state = 'unknown';
+          return;
+        }
         for (const [id, health] of Object.entries(status.devices ?? {})) {
           const dev = this.device(gw, id);
           dev.state = health.state;

@@ -1,4 +1,5 @@
 import uPlot from 'uplot';
+import { formatClock } from '../../feed/format.js';
 import type { Series } from '../../feed/series.js';
 import { unitOf } from '../../feed/units.js';
 
@@ -28,7 +29,12 @@ export class FieldChart {
           cursor: { show: false },
           scales: { x: { time: true } },
           axes: [
-            { size: 24, font: '10px system-ui', ticks: { size: 3 } },
+            {
+              size: 22,
+              font: '10px system-ui',
+              ticks: { size: 3 },
+              values: (_u, splits) => splits.map((s) => formatClock(s * 1000)),
+            },
             { size: 44, font: '10px system-ui', ticks: { size: 3 }, label: unit || undefined, labelSize: 12 },
           ],
           series: [{}, { label: this.field, stroke: '#1769aa', width: 1.5, points: { show: false } }],

@@ -1,0 +1,17 @@
+import { type Browser, chromium } from 'playwright-core';
+import { requireBinary } from '../../harness/index.js';
+
+/** Debian's Chromium, headless, driven by playwright-core (`npx playwright install` cannot download here). */
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: requireBinary('chromium', 'chromium'),
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  });
+}
