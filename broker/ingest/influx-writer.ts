@@ -1,0 +1,79 @@
+/**
+ * Writes line protocol to InfluxDB 1.x's /write. Raw HTTP rather than the `influx` package: the
+ * journal already holds line protocol with exact 64-bit integers (the package's IPoint would turn
+ * them into floats or need a per-measurement schema), and a 400 "partial write" must be read to know
+ * which points InfluxDB refused while it kept the others.
+ */
+export interface InfluxTarget {
+  url: string;
+  database: string;
+  username?: string;
+  password?: string;
+}
+
+export type WriteOutcome =
+  /** Every point stored. */
+  | { kind: 'ok' }
+  /** InfluxDB stored the others and refused `dropped` points for `reason` (type conflict, retention…). */
+  | { kind: 'partial'; dropped: number; reason: string; conflicts: FieldConflict[] }
+  /** InfluxDB refused the request as a whole (a 4xx that retrying cannot fix). */
+  | { kind: 'refused'; status: number; reason: string }
+  /** The database does not exist (yet). */
+  | { kind: 'no-database'; reason: string };
+
+export interface FieldConflict {
+  measurement: string;
+  field: string;
+  /** The type this write tried, as InfluxDB names it: float, integer, string, boolean. */
+  inputType: string;
+  existingType: string;
+}
+
+/** Thrown when InfluxDB cannot be reached or answers 5xx / 401 / 403: retry later, drop nothing. */
+export class InfluxUnavailableError extends Error {
+  override name = 'InfluxUnavailableError';
+}
+
+const CONFLICT = /input field "([^"]+)" on measurement "([^"]+)" is type (\w+), already exists as type (\w+)/g;
+
+export function parsePartialWrite(error: string): { dropped: number; conflicts: FieldConflict[] } {
+  const dropped = Number(/dropped=(\d+)/.exec(error)?.[1] ?? 0);
+  const conflicts: FieldConflict[] = [];
+  for (const m of error.matchAll(CONFLICT))
+    conflicts.push({ field: m[1]!, measurement: m[2]!, inputType: m[3]!, existingType: m[4]! });
+  return { dropped, conflicts };
+}
+
+export async function writeLineProtocol(target: InfluxTarget, body: string, timeoutMs = 30_000): Promise<WriteOutcome> {
+  const params = new URLSearchParams({ db: target.database, precision: 'ns' });
+  if (target.username) params.set('u', target.username);
+  if (target.password) params.set('p', target.password);
+  let res: Response;
+  try {
+    res = await fetch(`${target.url}/write?${params}`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (e) {
+    throw new InfluxUnavailableError(`InfluxDB at ${target.url} unreachable: ${(e as Error).message}`);
+  }
+  if (res.status === 204 || res.status === 200) {
+    await res.arrayBuffer();
+    return { kind: 'ok' };
+  }
+  const text = await res.text();
+  let reason = text;
+  try {
+    reason = (JSON.parse(text) as { error?: string }).error ?? text;
+  } catch {
+    // not JSON: keep the text
+  }
+  if (res.status >= 500 || res.status === 401 || res.status === 403)
+    throw new InfluxUnavailableError(`InfluxDB answered ${res.status}: ${reason}`);
+  if (res.status === 404 && /database not found/.test(reason)) return { kind: 'no-database', reason };
+  if (res.status === 400 && reason.startsWith('partial write'))
+    return { kind: 'partial', reason, ...parsePartialWrite(reason) };
+  return { kind: 'refused', status: res.status, reason };
+}

@@ -1,0 +1,303 @@
+import { existsSync, readFileSync } from 'node:fs';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { decodeLines, Topics } from '../../wire/index.js';
+import { type ManagedInflux, startManagedInflux } from '../influxdb/managed.js';
+import { ensureSchema } from '../schema/index.js';
+import { createLogger } from '../server/log.js';
+import { type IngestConfig, type IngestOptions, IngestOptionsSchema } from './config.js';
+import { type InfluxTarget, InfluxUnavailableError, writeLineProtocol } from './influx-writer.js';
+import { Journal, type JournalBatch } from './journal.js';
+import { decodeDataMessage } from './message.js';
+import { createIngestMetrics } from './metrics.js';
+
+export interface IngestStats {
+  messages: number;
+  messagesRejected: number;
+  linesRejected: number;
+  pointsQueued: number;
+  pointsWritten: number;
+  /** Points InfluxDB refused (field-type conflict, outside retention); the rest of their batch was kept. */
+  pointsRefused: number;
+  writeFailures: number;
+  /** Points waiting in the spill queue. */
+  backlog: number;
+  influxUp: boolean;
+  mqttConnected: boolean;
+  influxUrl: string;
+}
+
+export interface Ingestor {
+  readonly stats: IngestStats;
+  readonly metrics: Registry;
+  /** Resolves once the spill queue is empty (every queued point answered by InfluxDB). */
+  drained(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * MQTT data messages → InfluxDB. Each message is decoded, tagged with gateway and device from its
+ * topic, appended to the on-disk spill queue and only then acknowledged; a writer loop sends the queue
+ * to InfluxDB in batches and forgets a batch only once InfluxDB has answered for it.
+ */
+export async function startIngestor(
+  input: IngestOptions | IngestConfig,
+  options: { logger?: Logger } = {},
+): Promise<Ingestor> {
+  const config = IngestOptionsSchema.parse(input);
+  const log = options.logger ?? createLogger('ingest');
+  const topics = new Topics(config.prefix);
+  const metrics = createIngestMetrics();
+  const rejectedTopic = config.rejectedTopic ?? `${config.prefix}/_ingest/rejected`;
+
+  let managed: ManagedInflux | undefined;
+  let influxUrl = config.influx.url;
+  if (!influxUrl) {
+    managed = await startManagedInflux({ dir: config.influx.managedDir });
+    influxUrl = managed.url;
+    log.info({ url: influxUrl, dir: config.influx.managedDir }, 'started a managed InfluxDB');
+  }
+  const target: InfluxTarget = {
+    url: influxUrl,
+    database: config.influx.database,
+    username: config.influx.username,
+    password: config.influx.password,
+  };
+
+  const journal = new Journal(config.spill.path, config.spill.sync);
+  const stats: IngestStats = {
+    messages: 0,
+    messagesRejected: 0,
+    linesRejected: 0,
+    pointsQueued: 0,
+    pointsWritten: 0,
+    pointsRefused: 0,
+    writeFailures: 0,
+    backlog: journal.points,
+    influxUp: false,
+    mqttConnected: false,
+    influxUrl,
+  };
+  let schemaReady = false;
+  try {
+    await ensureSchema({
+      url: target.url,
+      database: target.database,
+      username: target.username,
+      password: target.password,
+    });
+    schemaReady = true;
+  } catch (e) {
+    log.warn({ err: (e as Error).message }, 'InfluxDB schema not set up yet; will retry before writing');
+  }
+
+  let client: MqttClient | undefined;
+  const publishRejection = (body: Record<string, unknown>) => {
+    if (client?.connected)
+      client.publish(rejectedTopic, JSON.stringify({ at: new Date().toISOString(), ...body }), { qos: 0 });
+  };
+
+  // ---- writer: spill queue → InfluxDB ----
+  let closing = false;
+  let wake: (() => void) | undefined;
+  let oldestQueuedAt = journal.rows > 0 ? 0 : Number.POSITIVE_INFINITY;
+  const drainWaiters: (() => void)[] = [];
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      }
+      wake = done;
+    });
+
+  const reportRefused = (
+    batch: JournalBatch,
+    outcome: { reason: string; dropped: number },
+    conflicts: { measurement: string; field: string; inputType: string }[],
+  ) => {
+    stats.pointsRefused += outcome.dropped;
+    metrics.pointsRefused.inc(outcome.dropped);
+    log.warn(
+      { reason: outcome.reason, dropped: outcome.dropped },
+      'InfluxDB refused points; the rest of the batch is stored',
+    );
+    // Name the refused lines where InfluxDB told us enough to find them.
+    const typeOf = (v: unknown) =>
+      typeof v === 'bigint'
+        ? 'integer'
+        : typeof v === 'number'
+          ? 'float'
+          : typeof v === 'string'
+            ? 'string'
+            : 'boolean';
+    const lines = conflicts.length
+      ? decodeLines(batch.text)
+          .readings.filter((r) =>
+            conflicts.some(
+              (c) =>
+                r.measurement === c.measurement && c.field in r.fields && typeOf(r.fields[c.field]) === c.inputType,
+            ),
+          )
+          .slice(0, 100)
+          .map((r) => ({ measurement: r.measurement, tags: r.tags, time: r.time.toString() }))
+      : [];
+    publishRejection({ stage: 'influxdb', reason: outcome.reason, dropped: outcome.dropped, points: lines });
+  };
+
+  const writeBatch = async (batch: JournalBatch): Promise<void> => {
+    for (let delay = config.retry.minMs; ; delay = Math.min(delay * 2, config.retry.maxMs)) {
+      try {
+        if (!schemaReady) {
+          await ensureSchema({
+            url: target.url,
+            database: target.database,
+            username: target.username,
+            password: target.password,
+          });
+          schemaReady = true;
+        }
+        const outcome = await writeLineProtocol(target, batch.text);
+        if (outcome.kind === 'no-database') {
+          schemaReady = false;
+          throw new InfluxUnavailableError(outcome.reason);
+        }
+        stats.influxUp = true;
+        let refused = 0;
+        if (outcome.kind === 'partial') {
+          refused = outcome.dropped;
+          reportRefused(batch, outcome, outcome.conflicts);
+        } else if (outcome.kind === 'refused') {
+          refused = batch.points;
+          reportRefused(batch, { reason: `${outcome.status} ${outcome.reason}`, dropped: batch.points }, []);
+        }
+        stats.pointsWritten += batch.points - refused;
+        metrics.pointsWritten.inc(batch.points - refused);
+        return;
+      } catch (e) {
+        stats.writeFailures++;
+        metrics.writeFailures.inc();
+        if (stats.influxUp || stats.writeFailures === 1)
+          log.warn(
+            { err: (e as Error).message, backlog: journal.points },
+            'InfluxDB write failed; keeping the batch and retrying',
+          );
+        stats.influxUp = false;
+        if (closing) throw e;
+        await sleep(delay);
+        if (closing) throw e;
+      }
+    }
+  };
+
+  const writerLoop = (async () => {
+    while (!closing) {
+      if (journal.rows === 0) {
+        for (const w of drainWaiters.splice(0)) w();
+        await sleep(60_000);
+        continue;
+      }
+      const age = Date.now() - oldestQueuedAt;
+      if (journal.points < config.batch.maxPoints && age < config.batch.maxDelayMs) {
+        await sleep(config.batch.maxDelayMs - age);
+        continue;
+      }
+      const batch = journal.take(config.batch.maxPoints)!;
+      try {
+        await writeBatch(batch);
+      } catch {
+        break; // closing while InfluxDB is down: the batch stays queued for the next start
+      }
+      journal.remove(batch);
+      stats.backlog = journal.points;
+      metrics.backlog.set(journal.points);
+      oldestQueuedAt = journal.rows > 0 ? Date.now() - config.batch.maxDelayMs : Number.POSITIVE_INFINITY;
+    }
+  })();
+
+  // ---- reader: MQTT → spill queue ----
+  const password =
+    config.mqtt.password ??
+    (config.mqtt.passwordFile && existsSync(config.mqtt.passwordFile)
+      ? readFileSync(config.mqtt.passwordFile, 'utf8').trim()
+      : undefined);
+  const mqttOptions: IClientOptions = {
+    clientId: config.mqtt.clientId,
+    clean: false,
+    protocolVersion: config.mqtt.protocolVersion,
+    username: config.mqtt.username,
+    password,
+    reconnectPeriod: 500,
+    connectTimeout: 10_000,
+    ...(config.mqtt.protocolVersion === 5 ? { properties: { sessionExpiryInterval: 0xffffffff } } : {}),
+  };
+  const filter = config.mqtt.sharedGroup ? `$share/${config.mqtt.sharedGroup}/${topics.allData()}` : topics.allData();
+  client = mqtt.connect(config.mqtt.url ?? 'mqtt://127.0.0.1:1883', mqttOptions);
+  // Called once per message, in order; mqtt.js sends the PUBACK only after `done`.
+  client.handleMessage = (packet, done) => {
+    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    stats.messages++;
+    metrics.messages.inc();
+    const decoded = decodeDataMessage(topics, packet.topic, payload);
+    if (decoded.rejection) {
+      stats.messagesRejected++;
+      stats.linesRejected += decoded.rejection.errors.length;
+      metrics.messagesRejected.inc();
+      metrics.linesRejected.inc(decoded.rejection.errors.length);
+      publishRejection({ stage: 'decode', topic: packet.topic, ...decoded.rejection, accepted: decoded.points });
+    }
+    if (decoded.points > 0) {
+      try {
+        journal.append(decoded.lines, decoded.points);
+      } catch (e) {
+        // Not queued: no PUBACK, the broker keeps the message. Reconnect so it is sent again.
+        log.error({ err: (e as Error).message }, 'spill queue write failed; message left with the broker');
+        client?.end(true, () => client?.reconnect());
+        return;
+      }
+      stats.pointsQueued += decoded.points;
+      metrics.pointsQueued.inc(decoded.points);
+      stats.backlog = journal.points;
+      metrics.backlog.set(journal.points);
+      if (oldestQueuedAt === Number.POSITIVE_INFINITY) oldestQueuedAt = Date.now();
+      if (journal.points >= config.batch.maxPoints || journal.rows === 1) wake?.();
+    }
+    done();
+  };
+  client.on('connect', () => {
+    stats.mqttConnected = true;
+    log.info({ url: config.mqtt.url, filter }, 'ingestor connected');
+    client?.subscribe(filter, { qos: 1 }, (err, granted) => {
+      if (err || granted?.some((g) => g.qos === 128))
+        log.error({ filter, err: err?.message }, 'subscription refused: check the account has the ingestor role');
+    });
+  });
+  client.on('close', () => {
+    stats.mqttConnected = false;
+  });
+  client.on('error', (e) => log.warn({ err: e.message }, 'MQTT error'));
+
+  return {
+    stats,
+    metrics: metrics.registry,
+    drained: () =>
+      journal.rows === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            drainWaiters.push(resolve);
+            oldestQueuedAt = 0;
+            wake?.();
+          }),
+    async close() {
+      await new Promise<void>((resolve) => client?.end(false, {}, () => resolve()));
+      closing = true;
+      wake?.();
+      await writerLoop;
+      journal.close();
+      await managed?.stop();
+    },
+  };
+}

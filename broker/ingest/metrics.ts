@@ -1,0 +1,24 @@
+import { Counter, Gauge, Registry } from 'prom-client';
+
+export function createIngestMetrics() {
+  const registry = new Registry();
+  const counter = (name: string, help: string) =>
+    new Counter({ name: `tidegate_ingest_${name}`, help, registers: [registry] });
+  return {
+    registry,
+    messages: counter('messages_total', 'data messages received'),
+    messagesRejected: counter('messages_rejected_total', 'messages with at least one line not ingested'),
+    linesRejected: counter('lines_rejected_total', 'lines that could not be read'),
+    pointsQueued: counter('points_queued_total', 'points written to the spill queue (and acknowledged)'),
+    pointsWritten: counter('points_written_total', 'points InfluxDB accepted'),
+    pointsRefused: counter('points_refused_total', 'points InfluxDB refused (type conflict, retention)'),
+    writeFailures: counter('write_failures_total', 'write attempts that failed and will be retried'),
+    backlog: new Gauge({
+      name: 'tidegate_ingest_backlog_points',
+      help: 'points in the spill queue',
+      registers: [registry],
+    }),
+  };
+}
+
+export type IngestMetrics = ReturnType<typeof createIngestMetrics>;

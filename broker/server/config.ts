@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { IngestOptionsSchema } from '../ingest/config.js';
+import { describeIssue } from './config-errors.js';
+import { ROLES } from './users.js';
+
+const Host = z.string().default('127.0.0.1');
+const Port = z.number().int().min(0).max(65535);
+/** A listener may let clients in without a user name, with the role given here (never by default). */
+const Anonymous = z.union([z.literal(false), z.enum(ROLES)]).default(false);
+
+export const BrokerConfigSchema = z.strictObject({
+  prefix: z.string().default('tidegate'),
+  /** The accounts file (see users.ts); relative to the config file. */
+  usersFile: z.string().optional(),
+  listeners: z
+    .strictObject({
+      mqtt: z.strictObject({ host: Host, port: Port.default(1883), anonymous: Anonymous }).optional(),
+      mqtts: z
+        .strictObject({ host: Host, port: Port.default(8883), cert: z.string(), key: z.string(), anonymous: Anonymous })
+        .optional(),
+      /** Health (/health), metrics (/metrics), the dashboard and MQTT over WebSocket (websocketPath). */
+      http: z
+        .strictObject({
+          host: Host,
+          port: Port.default(8080),
+          websocketPath: z.string().startsWith('/').default('/mqtt'),
+          anonymous: Anonymous,
+        })
+        .optional(),
+    })
+    .prefault({ mqtt: {}, http: {} }),
+  limits: z
+    .strictObject({
+      maxPayloadBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(256 * 1024),
+      maxConnectionsPerUser: z.number().int().positive().default(4),
+    })
+    .prefault({}),
+  acl: z
+    .array(
+      z.strictObject({
+        user: z.string(),
+        action: z.enum(['publish', 'subscribe', 'both']),
+        topic: z.string().min(1),
+        allow: z.boolean(),
+      }),
+    )
+    .default([]),
+  persistence: z
+    .discriminatedUnion('type', [
+      z.strictObject({ type: z.literal('memory') }),
+      z.strictObject({ type: z.literal('redis'), url: z.string().default('redis://127.0.0.1:6379') }),
+    ])
+    .default({ type: 'memory' }),
+  /** Client ids whose sessions exist from broker start, so nothing sent before they connect is lost. */
+  durableSessions: z.array(z.strictObject({ clientId: z.string(), topics: z.array(z.string()).min(1) })).default([]),
+  /** Runs the ingestor inside the broker process (the demo's default). */
+  ingest: IngestOptionsSchema.extend({ enabled: z.boolean().default(true) }).optional(),
+});
+
+export type BrokerConfigInput = z.input<typeof BrokerConfigSchema>;
+export type BrokerConfig = z.output<typeof BrokerConfigSchema>;
+
+export function parseBrokerConfig(input: unknown, source = 'broker config'): BrokerConfig {
+  const parsed = BrokerConfigSchema.safeParse(input ?? {});
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new Error(`${source}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+}
+
+/** Parses a YAML file against a schema; errors name the file, line and key. Relative paths stay as written. */
+export function loadYaml<S extends z.ZodType>(file: string, schema: S): z.output<S> {
+  const text = readFileSync(file, 'utf8');
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    throw new Error(`${file}:${e.linePos?.[0].line ?? 1}: ${e.message.split('\n')[0]}`);
+  }
+  const parsed = schema.safeParse(doc.toJS() ?? {});
+  if (!parsed.success) throw new Error(describeIssue(file, doc, lineCounter, parsed.error.issues[0]!));
+  return parsed.data;
+}
+
+/** A path from a config file, relative to that file's folder. */
+export function resolveFrom(configFile: string | undefined, path: string): string {
+  if (isAbsolute(path) || !configFile) return path;
+  return resolve(dirname(configFile), path);
+}
+
+export function loadBrokerConfig(file: string): BrokerConfig {
+  const config = loadYaml(file, BrokerConfigSchema);
+  const fix = (p: string | undefined) => (p === undefined ? undefined : resolveFrom(file, p));
+  config.usersFile = fix(config.usersFile);
+  if (config.listeners.mqtts) {
+    config.listeners.mqtts.cert = fix(config.listeners.mqtts.cert)!;
+    config.listeners.mqtts.key = fix(config.listeners.mqtts.key)!;
+  }
+  if (config.ingest) {
+    config.ingest.spill.path = fix(config.ingest.spill.path)!;
+    config.ingest.influx.managedDir = fix(config.ingest.influx.managedDir)!;
+    config.ingest.mqtt.passwordFile = fix(config.ingest.mqtt.passwordFile);
+  }
+  return config;
+}

@@ -1,0 +1,157 @@
+import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { idProblem } from '../../wire/index.js';
+import { describeIssue } from './config-errors.js';
+
+/**
+ * The broker's accounts, one YAML file:
+ *
+ *   users:
+ *     gw-port-01: { role: gateway, password: "scrypt$16384$8$1$<salt>$<hash>" }
+ *
+ * Only scrypt hashes are stored; a gateway's user name is its gateway id.
+ */
+export const ROLES = ['gateway', 'ingestor', 'operator', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+const HASH_PATTERN = /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/;
+
+const UserSchema = z.strictObject({
+  role: z.enum(ROLES),
+  password: z.string().regex(HASH_PATTERN, 'must be a scrypt hash written by `tidegate broker user add`'),
+});
+const UsersFileSchema = z.strictObject({ users: z.record(z.string(), UserSchema).nullish() });
+
+export interface Account {
+  name: string;
+  role: Role;
+  /** scrypt$N$r$p$salt$hash */
+  password: string;
+}
+
+const SCRYPT = { N: 16384, r: 8, p: 1, keyLength: 32 };
+
+function scryptAsync(password: string, salt: Buffer, keyLength: number, options: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    scrypt(password, salt, keyLength, { ...options, maxmem: 64 * 1024 * 1024 }, (err, key) =>
+      err ? reject(err) : resolve(key),
+    ),
+  );
+}
+
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await scryptAsync(password, salt, SCRYPT.keyLength, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p });
+  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${key.toString('base64')}`;
+}
+
+export async function verifyPassword(password: string, hash: string): Promise<boolean> {
+  const [kind, n, r, p, salt, key] = hash.split('$');
+  if (kind !== 'scrypt' || !n || !r || !p || !salt || !key) return false;
+  const expected = Buffer.from(key, 'base64');
+  const actual = await scryptAsync(password, Buffer.from(salt, 'base64'), expected.length, {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+  });
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+/** A random password that is easy to paste: 24 characters of base64url. */
+export function generatePassword(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+export function nameProblemFor(name: string, role: Role): string | undefined {
+  if (role === 'gateway') return idProblem(name, 'gateway user name (the gateway id)');
+  if (!/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/.test(name))
+    return `user name "${name}" may hold only letters, digits, ".", "_", "@" and "-"`;
+  return undefined;
+}
+
+/** Reads a users file; a missing file is an empty one. Errors name the file, line and key. */
+export function readUsersFile(file: string): Map<string, Account> {
+  const accounts = new Map<string, Account>();
+  if (!existsSync(file)) return accounts;
+  const text = readFileSync(file, 'utf8');
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    throw new Error(`${file}:${e.linePos?.[0].line ?? 1}: ${e.message.split('\n')[0]}`);
+  }
+  const parsed = UsersFileSchema.safeParse(doc.toJS() ?? {});
+  if (!parsed.success) throw new Error(describeIssue(file, doc, lineCounter, parsed.error.issues[0]!));
+  for (const [name, user] of Object.entries(parsed.data.users ?? {})) {
+    const problem = nameProblemFor(name, user.role);
+    if (problem) throw new Error(`${file}: users.${name}: ${problem}`);
+    accounts.set(name, { name, ...user });
+  }
+  return accounts;
+}
+
+export function writeUsersFile(file: string, accounts: Map<string, Account>): void {
+  const lines = ['# tidegate broker accounts (scrypt hashes only); edit with `tidegate broker user add`', 'users:'];
+  for (const a of [...accounts.values()].sort((x, y) => x.name.localeCompare(y.name)))
+    lines.push(`  ${JSON.stringify(a.name)}: { role: ${a.role}, password: ${JSON.stringify(a.password)} }`);
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, `${lines.join('\n')}\n`, { mode: 0o600 });
+  renameSync(tmp, file);
+}
+
+/**
+ * Creates or replaces an account. Without a password one is generated; either way the clear password
+ * is returned once and only its hash is written.
+ */
+export async function addUser(
+  file: string,
+  name: string,
+  role: Role,
+  password?: string,
+): Promise<{ name: string; role: Role; password: string }> {
+  if (!ROLES.includes(role)) throw new Error(`role "${role}" is not one of ${ROLES.join(', ')}`);
+  const problem = nameProblemFor(name, role);
+  if (problem) throw new Error(problem);
+  const clear = password ?? generatePassword();
+  if (clear.length < 8) throw new Error('a password needs at least 8 characters');
+  const accounts = readUsersFile(file);
+  accounts.set(name, { name, role, password: await hashPassword(clear) });
+  writeUsersFile(file, accounts);
+  return { name, role, password: clear };
+}
+
+/** The users file, re-read when it changes on disk so `broker user add` needs no restart. */
+export class UserDirectory {
+  private accounts = new Map<string, Account>();
+  private mtimeMs = -1;
+  private readonly extra = new Map<string, Account>();
+
+  constructor(readonly file: string | undefined) {
+    this.refresh();
+  }
+
+  /** An account held in memory only (the in-process ingestor's). */
+  addInMemory(account: Account): void {
+    this.extra.set(account.name, account);
+  }
+
+  get(name: string): Account | undefined {
+    this.refresh();
+    return this.extra.get(name) ?? this.accounts.get(name);
+  }
+
+  private refresh(): void {
+    if (!this.file) return;
+    const mtimeMs = existsSync(this.file) ? statSync(this.file).mtimeMs : 0;
+    if (mtimeMs === this.mtimeMs) return;
+    try {
+      this.accounts = readUsersFile(this.file);
+      this.mtimeMs = mtimeMs;
+    } catch (e) {
+      // Keep the accounts we had rather than locking everyone out on a half-edited file.
+      if (this.mtimeMs === -1) throw e;
+    }
+  }
+}
