@@ -1,0 +1,1 @@
+export { type Agent, type AgentOptions, startAgent } from './agent.js';

@@ -1,0 +1,229 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { encodeLine } from '../../wire/line-protocol/encode.js';
+import type { Reading } from '../../wire/reading.js';
+import { BUFFER_SCHEMA, ROW_OVERHEAD_BYTES } from './schema.js';
+
+export interface BufferOptions {
+  path: string;
+  /** Cap on stored bytes (line bytes plus a fixed overhead per row); beyond it the oldest rows are dropped. */
+  maxBytes: number;
+  /** 'full' (default) survives power loss; 'normal' survives a process crash only. */
+  synchronous?: 'full' | 'normal';
+}
+
+export interface BufferedLine {
+  seq: number;
+  device: string;
+  time: bigint;
+  /** The complete line, with its timestamp. */
+  line: string;
+}
+
+export interface FlushResult {
+  written: number;
+  deleted: number;
+  /** Oldest rows dropped to stay under the cap, by device. */
+  dropped: Map<string, number>;
+}
+
+export interface HeldStamp {
+  /** Monotonic ns (since boot) when the reading was taken. */
+  mono: bigint;
+  boot: string;
+}
+
+interface Pending {
+  device: string;
+  time: bigint;
+  body: string;
+  held?: HeldStamp;
+}
+
+/**
+ * The store-and-forward buffer: readings are queued in memory by `add` and written by `flush` in one
+ * transaction together with the deletions of acknowledged rows, so the SD card sees one fsync per
+ * flush instead of one per reading. A reading is deleted only through `ack`.
+ */
+export class ReadingBuffer {
+  private readonly db: Database.Database;
+  private readonly maxBytes: number;
+  private pending: Pending[] = [];
+  private acked: number[] = [];
+  private storedBytes: number;
+  private storedRows: number;
+  private readonly statements;
+
+  constructor(options: BufferOptions) {
+    mkdirSync(dirname(options.path), { recursive: true });
+    this.db = new Database(options.path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+    this.db.exec(BUFFER_SCHEMA);
+    this.maxBytes = options.maxBytes;
+    const db = this.db;
+    this.statements = {
+      insert: db.prepare(
+        'INSERT INTO readings (device, time, body, bytes, held, mono, boot) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      delete: db.prepare('DELETE FROM readings WHERE seq = ?'),
+      totals: db.prepare('SELECT COUNT(*) AS rows, COALESCE(SUM(bytes), 0) AS bytes FROM readings'),
+      oldest: db.prepare('SELECT seq, device, bytes FROM readings ORDER BY seq LIMIT ?'),
+      devices: db.prepare('SELECT DISTINCT device FROM readings WHERE held = 0'),
+      next: db
+        .prepare(
+          `SELECT seq, device, time, body FROM readings WHERE device = ? AND held = 0 AND (time > ? OR (time = ? AND seq > ?))
+           ORDER BY time, seq LIMIT ?`,
+        )
+        .safeIntegers(true),
+      countReady: db.prepare('SELECT COUNT(*) AS n FROM readings WHERE device = ? AND held = 0'),
+      held: db.prepare('SELECT seq, time, mono, boot FROM readings WHERE held = 1').safeIntegers(true),
+      release: db.prepare('UPDATE readings SET time = ?, held = 0, mono = NULL, boot = NULL WHERE seq = ?'),
+      counter: db.prepare('SELECT value FROM counters WHERE name = ?'),
+      addCounter: db.prepare(
+        'INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = value + excluded.value',
+      ),
+    };
+    const totals = this.statements.totals.get() as { rows: number; bytes: number };
+    this.storedRows = totals.rows;
+    this.storedBytes = totals.bytes;
+  }
+
+  /** Queues a reading; it is durable after the next `flush`. */
+  add(device: string, reading: Reading, held?: HeldStamp): void {
+    const line = encodeLine(reading);
+    this.pending.push({ device, time: reading.time, body: line.slice(0, line.lastIndexOf(' ')), held });
+  }
+
+  /** Marks rows as delivered; they are deleted in the next `flush`. */
+  ack(seqs: readonly number[]): void {
+    for (const seq of seqs) this.acked.push(seq);
+  }
+
+  get queued(): number {
+    return this.pending.length;
+  }
+
+  /** Writes queued readings and deletes acknowledged rows in one transaction, then enforces the cap. */
+  flush(): FlushResult {
+    const pending = this.pending;
+    const acked = this.acked;
+    this.pending = [];
+    this.acked = [];
+    const dropped = new Map<string, number>();
+    if (pending.length === 0 && acked.length === 0) return { written: 0, deleted: 0, dropped };
+    let deleted = 0;
+    this.db.transaction(() => {
+      const { insert, delete: del } = this.statements;
+      for (const p of pending) {
+        const bytes = Buffer.byteLength(p.body) + 21 + ROW_OVERHEAD_BYTES;
+        insert.run(p.device, p.time, p.body, bytes, p.held ? 1 : 0, p.held?.mono ?? null, p.held?.boot ?? null);
+        this.storedBytes += bytes;
+        this.storedRows++;
+      }
+      for (const seq of acked) deleted += del.run(seq).changes;
+      if (deleted) this.recount();
+      if (this.storedBytes > this.maxBytes) this.dropOldest(dropped);
+    })();
+    return { written: pending.length, deleted, dropped };
+  }
+
+  private recount(): void {
+    const totals = this.statements.totals.get() as { rows: number; bytes: number };
+    this.storedRows = totals.rows;
+    this.storedBytes = totals.bytes;
+  }
+
+  /** Drops the oldest rows (by arrival) until the buffer holds at most 90% of its cap. */
+  private dropOldest(dropped: Map<string, number>): void {
+    const target = Math.floor(this.maxBytes * 0.9);
+    let total = 0;
+    while (this.storedBytes > target) {
+      const rows = this.statements.oldest.all(1000) as { seq: number; device: string; bytes: number }[];
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        if (this.storedBytes <= target) break;
+        this.statements.delete.run(row.seq);
+        this.storedBytes -= row.bytes;
+        this.storedRows--;
+        dropped.set(row.device, (dropped.get(row.device) ?? 0) + 1);
+        total++;
+      }
+    }
+    if (total) this.statements.addCounter.run('dropped', total);
+  }
+
+  /** Devices that have rows ready to publish. */
+  devices(): string[] {
+    return (this.statements.devices.all() as { device: string }[]).map((r) => r.device);
+  }
+
+  readyCount(device: string): number {
+    return (this.statements.countReady.get(device) as { n: number }).n;
+  }
+
+  /** Up to `limit` ready rows of one device after the cursor, in time order. */
+  next(device: string, after: { time: bigint; seq: number } | undefined, limit: number): BufferedLine[] {
+    const time = after?.time ?? -(2n ** 63n);
+    const seq = after?.seq ?? -1;
+    const rows = this.statements.next.all(device, time, time, seq, limit) as {
+      seq: bigint;
+      device: string;
+      time: bigint;
+      body: string;
+    }[];
+    return rows.map((r) => ({ seq: Number(r.seq), device: r.device, time: r.time, line: `${r.body} ${r.time}` }));
+  }
+
+  /**
+   * Once the clock is known: gives each held row of this boot the wall time it was taken at
+   * (now minus the monotonic time elapsed since). Rows held in another boot cannot be dated and are
+   * dropped (returned as `undatable`), never published with a wrong time.
+   */
+  releaseHeld(
+    wallNowNs: bigint,
+    monoNowNs: bigint,
+    boot: string,
+  ): { released: number; undatable: Map<string, number> } {
+    this.flush();
+    const undatable = new Map<string, number>();
+    let released = 0;
+    this.db.transaction(() => {
+      const rows = this.statements.held.all() as {
+        seq: bigint;
+        time: bigint;
+        mono: bigint | null;
+        boot: string | null;
+      }[];
+      const devices = this.db.prepare('SELECT device FROM readings WHERE seq = ?');
+      for (const row of rows) {
+        if (row.boot === boot && row.mono !== null && row.mono <= monoNowNs) {
+          this.statements.release.run(wallNowNs - (monoNowNs - row.mono), row.seq);
+          released++;
+        } else {
+          const device = (devices.get(row.seq) as { device: string }).device;
+          this.statements.delete.run(row.seq);
+          undatable.set(device, (undatable.get(device) ?? 0) + 1);
+        }
+      }
+      if (undatable.size) this.recount();
+    })();
+    return { released, undatable };
+  }
+
+  /** Rows stored and not yet acknowledged (including held ones), and their bytes. */
+  backlog(): { rows: number; bytes: number } {
+    return { rows: this.storedRows, bytes: this.storedBytes };
+  }
+
+  /** Rows dropped by the cap over the life of this buffer file. */
+  droppedTotal(): number {
+    return (this.statements.counter.get('dropped') as { value: number } | undefined)?.value ?? 0;
+  }
+
+  close(): void {
+    this.flush();
+    this.db.close();
+  }
+}

@@ -1,0 +1,1 @@
+export { type BufferedLine, type BufferOptions, type FlushResult, type HeldStamp, ReadingBuffer } from './buffer.js';

@@ -1,0 +1,3 @@
+export { createLogger } from './logger.js';
+export { createMetrics, type Metrics } from './metrics.js';
+export { startHealthServer } from './server.js';

@@ -1,0 +1,1 @@
+export { type Poller, type PollerOptions, startPoller } from './poller.js';
