@@ -101,6 +101,7 @@ export class FeedState {
         if (!Number.isNaN(t)) gw.statusTime = t;
         if (status.state === 'offline') {
           // A last will is written when the gateway connected: its device health is stale by now.
+          for (const id of Object.keys(status.devices ?? {})) this.device(gw, id);
           for (const dev of gw.devices.values()) dev.state = 'unknown';
           return;
         }
