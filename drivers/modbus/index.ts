@@ -1,11 +1,38 @@
-import { z } from 'zod';
-import type { DriverDefinition } from '../driver.js';
+import type { DriverDefinition, SimulatorDefinition } from '../driver.js';
+import { type ModbusOptions, modbusOptionsSchema } from './options.js';
 
-// Placeholder so the driver registry type-checks while the modbus driver is being written; replaced by it.
-export const driver: DriverDefinition<never> = {
+export { type ModbusOptions, type ModbusOptionsInput, modbusOptionsSchema } from './options.js';
+export { BusScheduler } from './scheduler.js';
+export { estimatePollMs } from './timing.js';
+
+export const modbusDriver: DriverDefinition<ModbusOptions> = {
   name: 'modbus',
-  description: 'modbus (not yet available)',
+  description: 'Modbus RTU (RS-485, shared bus), RTU over TCP and Modbus TCP devices from a register-map profile',
   mode: 'poll',
-  options: z.never(),
-  open: () => Promise.reject(new Error('the modbus driver is not available in this build')),
+  options: modbusOptionsSchema,
+  async open(options, context) {
+    const { openModbusDevice } = await import('./device.js');
+    return openModbusDevice(options, context);
+  },
+};
+
+/** The registry's view of the driver (its options type is checked by the zod schema at run time). */
+export const driver = modbusDriver as DriverDefinition<never>;
+
+export const simulator: SimulatorDefinition = {
+  describe(command) {
+    command
+      .description('a Modbus slave serving a profile’s registers with plausible changing values')
+      .requiredOption('--profile <profile>', 'profile name (sdm630, sdm120, senseair-s8, traffic-loop) or YAML path')
+      .option('--port <path>', 'serve Modbus RTU on this serial port')
+      .option('--tcp <port>', 'serve Modbus TCP on this TCP port (127.0.0.1 unless --host)')
+      .option('--host <host>', 'address to listen on with --tcp', '127.0.0.1')
+      .option('--unit <n>', 'unit id to answer (RTU: others are ignored; TCP: any unit is answered)', '1')
+      .option('--baud-rate <n>', 'serial line speed', '9600')
+      .option('--parity <parity>', 'none | even | odd', 'none');
+  },
+  async run(options, signal) {
+    const { runSimulator } = await import('./simulator/run.js');
+    await runSimulator(options, signal);
+  },
 };

@@ -1,0 +1,89 @@
+import type { Reading } from '../../wire/index.js';
+import { nowNs } from '../../wire/index.js';
+import type { DeviceContext, DeviceHandle, DeviceState } from '../driver.js';
+import { busOf } from './bus.js';
+import { describeValue, type ValueResult, valuesOfBlock } from './convert.js';
+import type { ModbusOptions } from './options.js';
+import { type Block, planRequests, splitBlock } from './plan.js';
+import { resolveRegisterMap } from './profiles.js';
+
+/**
+ * One Modbus slave read at each poll: the planned blocks go through the line's scheduler; values are
+ * grouped into one reading per tag set. A block refused with an exception is split into one request per
+ * value (for this and later polls), so one bad address costs only its own value, reported rejected.
+ */
+export async function openModbusDevice(options: ModbusOptions, context: DeviceContext): Promise<DeviceHandle> {
+  const map = resolveRegisterMap(options);
+  const { scheduler, timeoutMs } = busOf(options, context.runtime);
+  const budget = { timeoutMs, retries: options.retries };
+  let blocks: Block[] = planRequests(map.registers, map.planning);
+  let state: DeviceState = 'starting';
+  const setState = (next: DeviceState, reason?: string) => {
+    if (next === state) return;
+    state = next;
+    context.sink.state(next, reason);
+  };
+
+  async function readBlock(block: Block, results: ValueResult[], silent: string[]): Promise<Block[]> {
+    const outcome = await scheduler.read(options.unit, block.request, budget);
+    if (outcome.kind === 'data') {
+      results.push(...valuesOfBlock(block, outcome.data));
+      return [block];
+    }
+    if (outcome.kind === 'no-answer') {
+      silent.push(outcome.reason);
+      for (const def of block.values) results.push({ def, problem: `no answer: ${outcome.reason}` });
+      return [block];
+    }
+    if (block.values.length > 1) {
+      const singles = splitBlock(block);
+      for (const single of singles) await readBlock(single, results, silent);
+      return singles;
+    }
+    results.push({ def: block.values[0]!, problem: `modbus ${outcome.error.message}` });
+    return [block];
+  }
+
+  async function poll(): Promise<Reading[]> {
+    if (context.signal.aborted) return [];
+    const time = nowNs();
+    const results: ValueResult[] = [];
+    const silent: string[] = [];
+    const next: Block[] = [];
+    for (const block of blocks) next.push(...(await readBlock(block, results, silent)));
+    blocks = next;
+    const answered = silent.length < next.length;
+    if (!answered) {
+      setState('down', silent[0]);
+      return [];
+    }
+    setState('up');
+    return readingsOf(results, time);
+  }
+
+  function readingsOf(results: ValueResult[], time: bigint): Reading[] {
+    const readings = new Map<string, Reading>();
+    for (const result of results) {
+      if ('problem' in result) {
+        context.sink.rejected('value', `${describeValue(result.def)}: ${result.problem}`);
+        continue;
+      }
+      const tags = { ...map.tags, ...result.def.tags };
+      const key = JSON.stringify(Object.entries(tags).sort());
+      let reading = readings.get(key);
+      if (!reading) {
+        reading = { measurement: map.measurement, tags, fields: {}, time };
+        readings.set(key, reading);
+      }
+      reading.fields[result.def.field] = result.value;
+    }
+    const list = [...readings.values()];
+    for (const reading of list) context.sink.reading(reading);
+    return list;
+  }
+
+  return {
+    poll,
+    async close() {},
+  };
+}
