@@ -35,10 +35,10 @@ describe('EnergyPeriods', () => {
     for (const r of out) {
       expect(Object.keys(r.fields).sort()).toEqual([
         'energy_hc_kwh',
-        'energy_hc_period_wh',
         'energy_hp_kwh',
-        'energy_hp_period_wh',
         'energy_wh',
+        'period_energy_hc_wh',
+        'period_energy_hp_wh',
         'period_s',
         'samples',
       ]);

@@ -121,7 +121,7 @@ export class EnergyPeriods {
       if (what === undefined) continue;
       const delta = (open.before[name] ?? 0n) + last - (open.baseline[name] ?? last);
       deltas[name] = delta;
-      fields[`energy_${what}_period_wh`] = delta;
+      fields[`period_energy_${what}_wh`] = delta;
       fields[`energy_${what}_kwh`] = last / 1000n;
     }
     const energy = periodEnergy(deltas);
