@@ -49,8 +49,10 @@ describe('request coalescing', () => {
 });
 
 describe('profiles', () => {
-  const requests = (profile: string) =>
-    planRequests(...(([m]) => [m.registers, m.planning] as const)([resolveRegisterMap(options(profile))]));
+  const requests = (profile: string) => {
+    const map = resolveRegisterMap(options(profile));
+    return planRequests(map.registers, map.planning);
+  };
   const options = (profile: string) => modbusOptionsSchema.parse({ bus: 'rs485-1', unit: 1, profile });
 
   it('the SDM630 full poll takes at most 3 requests', () => {

@@ -5,34 +5,49 @@ import { answers, encodeReadRequest, ModbusException, type ReadRequest, response
 import { encodeRtuFrame, scanForReply, scanForRequest } from './rtu-frame.js';
 import { encodeTcpFrame, splitTcpFrames } from './tcp-frame.js';
 
-const published = JSON.parse(readFileSync(new URL('../testdata/published-frames.json', import.meta.url), 'utf8'));
+interface PublishedPdu {
+  source: string;
+  request: string;
+  response: string;
+  table: Table;
+  address: number;
+  quantity: number;
+  bits?: number[];
+  uint16?: number[];
+}
+const published = JSON.parse(readFileSync(new URL('../testdata/published-frames.json', import.meta.url), 'utf8')) as {
+  crc: { source: string; body: string; crc: string }[];
+  rtuReplies: { frame: string; unit: number; request: ReadRequest }[];
+  pdus: PublishedPdu[];
+  exceptions: { response: string }[];
+};
 const hex = (s: string) => Buffer.from(s.replace(/ /g, ''), 'hex');
 
 describe('published frames (testdata/published-frames.json)', () => {
-  it.each(published.crc.map((c: { source: string }) => [c.source, c]))('CRC of %s', (_s, c: any) => {
+  it.each(published.crc.map((c) => [c.source, c] as const))('CRC of %s', (_s, c) => {
     expect(withCrc(hex(c.body))).toEqual(Buffer.concat([hex(c.body), hex(c.crc)]));
     expect(crc16(Buffer.concat([hex(c.body), hex(c.crc)]))).toBe(0); // a good frame's CRC over itself is 0
   });
 
-  it.each(published.pdus.map((p: { source: string }) => [p.source, p]))('%s', (_s, p: any) => {
-    const request: ReadRequest = { table: p.table as Table, address: p.address, quantity: p.quantity };
+  it.each(published.pdus.map((p) => [p.source, p] as const))('%s', (_s, p) => {
+    const request: ReadRequest = { table: p.table, address: p.address, quantity: p.quantity };
     expect(encodeReadRequest(request)).toEqual(hex(p.request));
     const response = hex(p.response);
     expect(answers(request, response)).toBe(true);
     const data = responseData(response);
     if (p.bits) expect(p.bits.map((_: number, i: number) => (data[i >> 3]! >> (i & 7)) & 1)).toEqual(p.bits);
-    else expect(p.uint16.map((_: number, i: number) => data.readUInt16BE(i * 2))).toEqual(p.uint16);
+    else expect(p.uint16!.map((_: number, i: number) => data.readUInt16BE(i * 2))).toEqual(p.uint16);
   });
 
   it('an exception response throws its code', () => {
-    const e = published.exceptions[0];
+    const e = published.exceptions[0]!;
     expect(answers({ table: 'coil', address: 0, quantity: 1 }, hex(e.response))).toBe(true);
     expect(() => responseData(hex(e.response))).toThrow(ModbusException);
     expect(() => responseData(hex(e.response))).toThrow(/exception 02 \(illegal data address\)/);
   });
 
   it('finds the SDM630 reply and its data', () => {
-    const r = published.rtuReplies[0];
+    const r = published.rtuReplies[0]!;
     const scan = scanForReply(hex(r.frame), r.unit, r.request);
     expect(scan.kind).toBe('reply');
     if (scan.kind === 'reply') expect(responseData(scan.pdu)).toEqual(hex('43 66 33 34'));
@@ -46,7 +61,7 @@ describe('RTU reply scanning discards what is not the reply', () => {
   const otherFunction = encodeRtuFrame(1, hex('03 04 43 66 00 00'));
   const wrongCount = encodeRtuFrame(1, hex('04 02 43 66'));
   const badCrc = Buffer.from(good);
-  badCrc[8] ^= 0xff;
+  badCrc[8] = badCrc[8]! ^ 0xff;
 
   it.each([
     ['another unit', otherUnit],
