@@ -71,6 +71,7 @@ describe('createPrivacyStage', () => {
         wh(firstReading, 'energy_hp_wh'),
     );
     expect(day.fields.samples).toBe(BigInt(readings.length));
+    expect(day.tags).toEqual({ meter: expect.stringMatching(/^[0-9a-f]{16}$/), granularity: 'daily', device: 'linky' });
     expect(JSON.stringify(JSON.parse(readFileSync(join(dir, STATE_FILE), 'utf8')))).not.toContain('031664001115');
 
     // A third start releases the last aggregate again (a replay InfluxDB absorbs), and nothing else.

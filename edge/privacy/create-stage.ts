@@ -60,7 +60,7 @@ export function createPrivacyStage(input: PrivacyOptionsInput = {}): TidegatePri
   const devices = new Map<string, DeviceConsent>();
   const state: SavedState = { version: 1, devices: {} };
   for (const { id, consent } of options.devices) {
-    const device = new DeviceConsent(consent, clock, saved.devices[id]);
+    const device = new DeviceConsent(id, consent, clock, saved.devices[id]);
     devices.set(id, device);
     state.devices[id] = device.state;
   }
@@ -81,7 +81,10 @@ export function createPrivacyStage(input: PrivacyOptionsInput = {}): TidegatePri
   };
   save(true);
 
-  /** After a restart, the last aggregates go out again (InfluxDB keeps one point per series and time). */
+  /**
+   * After a restart, the last aggregates go out again on the first tick (InfluxDB keeps one point per
+   * series and time); each carries its `device` tag, as everything `tick()` returns does.
+   */
   const takeReplay = (): Reading[] => {
     const out = replay ?? [];
     replay = undefined;
@@ -95,7 +98,7 @@ export function createPrivacyStage(input: PrivacyOptionsInput = {}): TidegatePri
     },
     counters: () => ({ ...counters }),
     process(deviceId, raw) {
-      const out = takeReplay();
+      const out: Reading[] = [];
       counters.readingsIn++;
       const { reading, replaced, withheld } = pseudonymize(raw, key);
       counters.identifiersPseudonymized += replaced;

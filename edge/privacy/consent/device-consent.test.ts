@@ -14,31 +14,31 @@ const reading = (iso: string, wh: bigint): Reading => ({
 
 describe('DeviceConsent', () => {
   it('raw passes readings as read and still releases the daily total', () => {
-    const device = new DeviceConsent('raw', paris);
+    const device = new DeviceConsent('linky', 'raw', paris);
     const r = reading('2026-06-02T08:00:00Z', 1000n);
     expect(device.process(r).out).toEqual([r]);
     expect(device.tick(ns('2026-06-02T22:00:00Z')).out.map((x) => x.tags.granularity)).toEqual(['daily']);
   });
 
   it('none refuses everything', () => {
-    const device = new DeviceConsent('none', paris);
+    const device = new DeviceConsent('linky', 'none', paris);
     const outcome = device.process(reading('2026-06-02T08:00:00Z', 1000n));
     expect(outcome.refused).toBe(true);
     expect(device.tick(ns('2026-06-04T00:00:00Z')).out).toEqual([]);
   });
 
   it('a non-electricity reading of an aggregated device never leaves', () => {
-    const device = new DeviceConsent('daily', paris);
+    const device = new DeviceConsent('linky', 'daily', paris);
     const other: Reading = { measurement: 'air_quality', tags: {}, fields: { co2_ppm: 400 }, time: 1n };
     expect(device.process(other)).toMatchObject({ out: [], refused: true });
   });
 
   it('widening daily → half-hourly applies from the next half-hour boundary, never to earlier data', () => {
-    const daily = new DeviceConsent('daily', paris);
+    const daily = new DeviceConsent('linky', 'daily', paris);
     daily.process(reading('2026-06-02T08:00:00Z', 1000n));
     daily.process(reading('2026-06-02T08:10:00Z', 1100n));
     // The config now says half-hourly (a restart with the saved state).
-    const widened = new DeviceConsent('half-hourly', paris, daily.state);
+    const widened = new DeviceConsent('linky', 'half-hourly', paris, daily.state);
     expect(widened.consent).toBe('daily');
     widened.process(reading('2026-06-02T08:20:00Z', 1200n));
     expect(widened.consent).toBe('daily');
@@ -55,10 +55,10 @@ describe('DeviceConsent', () => {
   });
 
   it('narrowing half-hourly → daily applies at once: the half-hour in progress is discarded', () => {
-    const curve = new DeviceConsent('half-hourly', paris);
+    const curve = new DeviceConsent('linky', 'half-hourly', paris);
     curve.process(reading('2026-06-02T08:00:00Z', 1000n));
     curve.process(reading('2026-06-02T08:10:00Z', 1100n));
-    const narrowed = new DeviceConsent('daily', paris, curve.state);
+    const narrowed = new DeviceConsent('linky', 'daily', paris, curve.state);
     expect(narrowed.consent).toBe('daily');
     expect(narrowed.state.periods['half-hourly']).toBeUndefined();
     expect(narrowed.tick(ns('2026-06-02T08:30:00Z')).out).toEqual([]);
@@ -67,9 +67,9 @@ describe('DeviceConsent', () => {
   });
 
   it('withdrawal (none) discards the open periods at once', () => {
-    const curve = new DeviceConsent('half-hourly', paris);
+    const curve = new DeviceConsent('linky', 'half-hourly', paris);
     curve.process(reading('2026-06-02T08:00:00Z', 1000n));
-    const withdrawn = new DeviceConsent('none', paris, curve.state);
+    const withdrawn = new DeviceConsent('linky', 'none', paris, curve.state);
     expect(withdrawn.state.periods).toEqual({});
     expect(withdrawn.tick(ns('2026-06-05T00:00:00Z')).out).toEqual([]);
     expect(withdrawn.replay()).toEqual([]);

@@ -36,6 +36,8 @@ export class DeviceConsent {
   private readonly periods = new Map<Granularity, EnergyPeriods>();
 
   constructor(
+    /** Put on each aggregate as its `device` tag: what `tick()` releases must say whose it is. */
+    private readonly deviceId: string,
     configured: Consent,
     private readonly clock: LocalClock,
     saved?: DeviceConsentState,
@@ -73,8 +75,8 @@ export class DeviceConsent {
     if (reading.measurement === 'electricity') {
       for (const periods of this.periods.values()) {
         const wasOpen = periods.state.open?.start;
-        const { released, counterResets } = periods.add(reading);
-        this.remember(periods.granularity, released);
+        const { counterResets, ...added } = periods.add(reading);
+        const released = this.remember(periods.granularity, added.released);
         outcome.out.push(...released);
         outcome.released += released.length;
         outcome.counterResets += counterResets;
@@ -91,8 +93,7 @@ export class DeviceConsent {
     let structural = this.applyPending(now);
     const out: Reading[] = [];
     for (const periods of this.periods.values()) {
-      const released = periods.due(now);
-      this.remember(periods.granularity, released);
+      const released = this.remember(periods.granularity, periods.due(now));
       out.push(...released);
       if (released.length) structural = true;
     }
@@ -151,8 +152,10 @@ export class DeviceConsent {
     return periods;
   }
 
-  private remember(granularity: Granularity, released: Reading[]): void {
-    const last = released.at(-1);
+  private remember(granularity: Granularity, released: Reading[]): Reading[] {
+    const labelled = released.map((r) => ({ ...r, tags: { ...r.tags, device: this.deviceId } }));
+    const last = labelled.at(-1);
     if (last) this.state.lastReleased[granularity] = last;
+    return labelled;
   }
 }
