@@ -3,16 +3,15 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Topics } from '../../wire/index.js';
 import { type Service, waitFor } from '../harness/index.js';
+import { type DashboardBroker, startDashboardBroker } from './support/broker.js';
 import { launchChromium } from './support/chromium.js';
 import { screenshot, signIn, submitLogin } from './support/dashboard-page.js';
 import { spawnSimulatedGateway } from './support/gateways.js';
-import { startTestDashboardBroker, type TestDashboardBroker } from './support/test-broker.js';
 
-const OPERATOR = { username: 'operator', password: 'tide-watch-7' };
 const topics = new Topics();
 
-describe('the operators dashboard, in Chromium', () => {
-  let broker: TestDashboardBroker;
+describe('the operators dashboard, served by startBroker, in Chromium', () => {
+  let broker: DashboardBroker;
   let browser: Browser;
   let page: Page;
   let sim: Service | undefined;
@@ -20,12 +19,12 @@ describe('the operators dashboard, in Chromium', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    broker = await startTestDashboardBroker({ [OPERATOR.username]: OPERATOR.password, publisher: 'pub-secret' });
+    broker = await startDashboardBroker({ gateways: ['gw-port-01'] });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('pageerror', (e) => pageErrors.push(e.message));
     page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
-    publisher = await mqtt.connectAsync(broker.mqttUrl, { username: 'publisher', password: 'pub-secret' });
+    publisher = await mqtt.connectAsync(broker.mqttUrl, broker.admin);
   });
 
   afterAll(async () => {
@@ -36,7 +35,7 @@ describe('the operators dashboard, in Chromium', () => {
   });
 
   it('refuses a wrong password with a clear message, and keeps it out of the URL', async () => {
-    await submitLogin(page, broker.httpUrl, OPERATOR.username, 'not-the-password');
+    await submitLogin(page, broker.httpUrl, broker.operator.username, 'not-the-password');
     await page.waitForSelector('#login-message.refused', { timeout: 30_000 });
     expect(await page.textContent('#login-message')).toBe('The broker refused this user name or password.');
     expect(page.url()).not.toContain('not-the-password');
@@ -54,8 +53,8 @@ describe('the operators dashboard, in Chromium', () => {
       const status = { state, gateway: id, site, version: '0.1.0', time: new Date().toISOString(), backlog: 0 };
       await publisher.publishAsync(topics.status(id), JSON.stringify(status), { qos: 1, retain: true });
     }
-    await signIn(page, broker.httpUrl, OPERATOR.username, OPERATOR.password);
-    expect(page.url()).not.toContain(OPERATOR.password);
+    await signIn(page, broker.httpUrl, broker.operator.username, broker.operator.password);
+    expect(page.url()).not.toContain(broker.operator.password);
     await page.waitForSelector('tr[data-gateway="gw-minimes-01"][data-state="offline"]', { timeout: 30_000 });
 
     sim = await spawnSimulatedGateway({
@@ -63,8 +62,8 @@ describe('the operators dashboard, in Chromium', () => {
       gateway: 'gw-port-01',
       site: 'la-rochelle-port',
       devices: ['pm-1', 'meter-1', 'road-d937'],
-      username: 'publisher',
-      password: 'pub-secret',
+      username: 'gw-port-01',
+      password: broker.gateways['gw-port-01'],
     });
     await page.waitForSelector('tr[data-gateway="gw-port-01"][data-state="online"]', { timeout: 30_000 });
     expect(await page.textContent('#fleet-summary')).toMatch(/4 gateways · 3 online · 1 offline/);
@@ -100,7 +99,7 @@ describe('the operators dashboard, in Chromium', () => {
     await page.goto(`${broker.httpUrl}#/`);
     // goto to the same document with another hash keeps the session; sign in again only if it did not.
     if (await page.locator('#login-user').count())
-      await signIn(page, broker.httpUrl, OPERATOR.username, OPERATOR.password);
+      await signIn(page, broker.httpUrl, broker.operator.username, broker.operator.password);
     await page.waitForSelector('tr[data-gateway="gw-port-01"][data-state="online"]', { timeout: 30_000 });
     const killedAt = Date.now();
     sim?.child.kill('SIGKILL');
@@ -125,7 +124,7 @@ describe('the operators dashboard, in Chromium', () => {
   it('fits a phone screen', async () => {
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     try {
-      await signIn(phone, broker.httpUrl, OPERATOR.username, OPERATOR.password);
+      await signIn(phone, broker.httpUrl, broker.operator.username, broker.operator.password);
       await phone.waitForSelector('tr[data-gateway="gw-port-01"]', { timeout: 30_000 });
       const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow).toBeLessThanOrEqual(0);

@@ -3,19 +3,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Service,
-  spawnService,
-  startAedes,
-  type TestAedes,
-  tempDir,
-  waitFor,
-} from '../../../tests/harness/index.js';
+import { type DashboardBroker, startDashboardBroker } from '../../../tests/browser/support/broker.js';
+import { type Service, spawnService, tempDir, waitFor } from '../../../tests/harness/index.js';
 import { Topics } from '../../../wire/index.js';
 
 const CLI = fileURLToPath(new URL('../../../bin/tidegate.js', import.meta.url));
 const topics = new Topics();
-const ACCOUNTS: Record<string, string> = { operator: 'watch-secret-1', gw: 'gw-secret' };
 
 function watch(args: string[], env: NodeJS.ProcessEnv = {}): Service {
   return spawnService(process.execPath, [CLI, 'watch', '--no-color', ...args], { env: { ...process.env, ...env } });
@@ -27,23 +20,18 @@ function exited(service: Service): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
-describe('tidegate watch, the real CLI against aedes with accounts', () => {
-  let broker: TestAedes;
+describe('tidegate watch, the real CLI against startBroker with accounts', () => {
+  let broker: DashboardBroker;
   let gateway: MqttClient;
   let passwordFile: string;
   let publishing: ReturnType<typeof setInterval>;
 
   beforeAll(async () => {
-    broker = await startAedes({
-      authenticate: (_c, username, password, done) => {
-        const ok = username !== undefined && ACCOUNTS[username] === password?.toString();
-        done(ok ? null : (Object.assign(new Error('bad credentials'), { returnCode: 4 }) as never), ok);
-      },
-    });
+    broker = await startDashboardBroker();
     passwordFile = join(tempDir(), 'operator.secret');
-    writeFileSync(passwordFile, `${ACCOUNTS.operator}\n`);
+    writeFileSync(passwordFile, `${broker.operator.password}\n`);
     chmodSync(passwordFile, 0o600);
-    gateway = await mqtt.connectAsync(broker.url, { username: 'gw', password: ACCOUNTS.gw });
+    gateway = await mqtt.connectAsync(broker.mqttUrl, broker.admin);
     const status = { state: 'online', gateway: 'gw-1', site: 'port', version: '0.1.0', time: new Date().toISOString() };
     await gateway.publishAsync(topics.status('gw-1'), JSON.stringify(status), { qos: 1, retain: true });
     let n = 0;
@@ -65,7 +53,7 @@ describe('tidegate watch, the real CLI against aedes with accounts', () => {
   it('prints readings of one gateway with units, tells unreadable messages on stderr, and stops after --count', async () => {
     const cli = watch([
       '--url',
-      broker.url,
+      broker.mqttUrl,
       '-u',
       'operator',
       '--password-file',
@@ -85,12 +73,12 @@ describe('tidegate watch, the real CLI against aedes with accounts', () => {
     expect(out.match(/gw-1\/pm-1 {2}air_quality/g)?.length).toBe(5);
     expect(out).not.toContain('gw-2');
     expect(out).toMatch(/unreadable message on tidegate\/gw-1\/data\/pm-1: data: line 1, column \d+/);
-    expect(out).not.toContain(ACCOUNTS.operator);
+    expect(out).not.toContain(broker.operator.password);
   });
 
   it('takes the password from TIDEGATE_PASSWORD and shows a reading line as it arrives', async () => {
-    const cli = watch(['--url', broker.url, '-u', 'operator', '-g', 'gw-1', '-d', 'pm-1'], {
-      TIDEGATE_PASSWORD: ACCOUNTS.operator,
+    const cli = watch(['--url', broker.mqttUrl, '-u', 'operator', '-g', 'gw-1', '-d', 'pm-1'], {
+      TIDEGATE_PASSWORD: broker.operator.password,
     });
     try {
       await waitFor(() => /gw-1\/pm-1 {2}air_quality/.test(cli.output()), 'a reading line from tidegate watch', 30_000);
@@ -101,7 +89,7 @@ describe('tidegate watch, the real CLI against aedes with accounts', () => {
   });
 
   it('says clearly when the broker refuses the password, and exits non-zero', async () => {
-    const cli = watch(['--url', broker.url, '-u', 'operator'], { TIDEGATE_PASSWORD: 'wrong-password-123' });
+    const cli = watch(['--url', broker.mqttUrl, '-u', 'operator'], { TIDEGATE_PASSWORD: 'wrong-password-123' });
     const code = await exited(cli);
     expect(code).toBe(1);
     expect(cli.output()).toContain('refused the user name or password');

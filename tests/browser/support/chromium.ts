@@ -1,5 +1,5 @@
 import { type Browser, chromium } from 'playwright-core';
-import { requireBinary } from '../../harness/index.js';
+import { requireBinary } from '../../harness/binaries.js';
 
 /** Debian's Chromium, headless, driven by playwright-core (`npx playwright install` cannot download here). */
 export async function launchChromium(): Promise<Browser> {
