@@ -1,10 +1,10 @@
 import type { OpenDataResult } from './aggregate.js';
 
-export type OpenDataFormat = 'csv' | 'json';
+export type OpenDataFormat = 'csv' | 'jsonl';
 
 /** The published table: one row per (period, area) that passed the contributor floor. */
 export function formatOpenData(result: OpenDataResult, format: OpenDataFormat): string {
-  if (format === 'json') return `${JSON.stringify(result.cells, null, 2)}\n`;
+  if (format === 'jsonl') return result.cells.map((c) => `${JSON.stringify(c)}\n`).join('');
   const lines = ['period,area,contributors,energy_wh'];
   for (const c of result.cells) lines.push(`${c.period},${c.area},${c.contributors},${Math.round(c.energyWh)}`);
   return `${lines.join('\n')}\n`;
