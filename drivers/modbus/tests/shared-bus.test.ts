@@ -68,7 +68,7 @@ describe('three Senseair S8 on one RS-485 line (pymodbus RTU on a socat PTY pair
       '30 more polls of units 1 and 3',
       60_000,
     );
-    for (const [loop, was] of [
+    for (const [loop] of [
       [one, before.one],
       [three, before.three],
     ] as const) {
