@@ -71,6 +71,6 @@ describe('identifiers on the wire (privacy stage into aedes)', () => {
     const leaker = await mqtt.connectAsync(aedes().url, { protocolVersion: 4 });
     await leaker.publishAsync('control/leak', Buffer.from(ADCO).toString('hex').toUpperCase(), { qos: 1 });
     await leaker.endAsync();
-    expect(scanner.find(ADCO)).toEqual([`${ADCO} hex upper`]);
+    expect(scanner.find(ADCO)).toContain(`${ADCO} hex upper`);
   });
 });
