@@ -113,4 +113,17 @@ describe('EnergyPeriods', () => {
     periods.add(r('2026-06-02T12:20:00Z', 950n));
     expect(periods.due(ns('2026-06-02T12:30:00Z'))[0]!.fields.energy_wh).toBe(50n);
   });
+
+  it('counts a standard-mode meter without EAST once: supplier indexes, not also distributor ones', () => {
+    const periods = new EnergyPeriods('daily', paris);
+    const r = (iso: string, f01: bigint, d01: bigint): Reading => ({
+      measurement: 'electricity',
+      tags: {},
+      fields: { energy_easf01_wh: f01, energy_easd01_wh: d01, energy_export_wh: 7n },
+      time: ns(iso),
+    });
+    periods.add(r('2026-06-02T08:00:00Z', 100n, 100n));
+    periods.add(r('2026-06-02T09:00:00Z', 400n, 400n));
+    expect(periods.due(ns('2026-06-03T00:00:00Z'))[0]!.fields.energy_wh).toBe(300n);
+  });
 });

@@ -145,12 +145,19 @@ export class EnergyPeriods {
   }
 }
 
-/** The period's imported energy: the total import index when the meter has one, else the sum of its tariff indexes. */
+/**
+ * The period's imported energy: the total import index when the meter has one; else the sum of one
+ * family of tariff indexes (a Linky in standard mode counts the same energy twice, by supplier
+ * EASF and by distributor EASD tariffs); export is never included.
+ */
 function periodEnergy(deltas: Record<string, bigint>): bigint | undefined {
   if (deltas.energy_import_wh !== undefined) return deltas.energy_import_wh;
   const imports = Object.entries(deltas).filter(([name]) => name !== 'energy_export_wh');
-  if (imports.length === 0) return undefined;
-  return imports.reduce((sum, [, delta]) => sum + delta, 0n);
+  const supplier = imports.filter(([name]) => /^energy_easf\d+_wh$/.test(name));
+  const distributor = imports.filter(([name]) => /^energy_easd\d+_wh$/.test(name));
+  const family = supplier.length ? supplier : distributor.length ? distributor : imports;
+  if (family.length === 0) return undefined;
+  return family.reduce((sum, [, delta]) => sum + delta, 0n);
 }
 
 /** Index fields of a reading as integer Wh (drivers give integers; a float index is rounded). */
