@@ -1,6 +1,6 @@
 import type { SerialSettings } from '../driver.js';
-import { type ModbusOptionsInput, modbusOptionsSchema } from './options.js';
-import { type Block, planRequests } from './plan.js';
+import { type ModbusOptionsInput, modbusOptionsSchema, type RegisterDef } from './options.js';
+import { type Block, itemCount, planRequests } from './plan.js';
 import { resolveRegisterMap } from './profiles.js';
 import { responsePduLength } from './protocol/pdu.js';
 
@@ -43,4 +43,33 @@ export function estimatePollMs(options: ModbusOptionsInput, baudRate: number, li
   const parsed = modbusOptionsSchema.parse(options);
   const map = resolveRegisterMap(parsed);
   return linetimeMs(planRequests(map.registers, map.planning), baudRate, line);
+}
+
+/**
+ * A lower bound on a poll's line time: every register the map uses read exactly once (no gap read
+ * through) in the fewest requests the device's limit allows. Unreachable when the values are scattered;
+ * the ratio of a plan to it shows what gaps and request overheads cost.
+ */
+export function minimumLinetimeMs(
+  registers: readonly RegisterDef[],
+  maxRegistersPerRequest: number,
+  baudRate: number,
+  line: LineShape = {},
+): number {
+  const charMs = (bitsPerCharacter(line) * 1000) / baudRate;
+  const used = new Map<string, Set<number>>();
+  for (const def of registers) {
+    const items = used.get(def.table) ?? new Set<number>();
+    for (let i = 0; i < itemCount(def); i++) items.add(def.address + i);
+    used.set(def.table, items);
+  }
+  let ms = 0;
+  for (const [table, items] of used) {
+    const bits = table === 'coil' || table === 'discrete';
+    const limit = bits ? 2000 : Math.min(125, maxRegistersPerRequest);
+    const requests = Math.ceil(items.size / limit);
+    const dataBytes = bits ? Math.ceil(items.size / 8) : items.size * 2;
+    ms += (requests * (8 + 5) + dataBytes) * charMs + requests * 2 * silenceMs(baudRate, line);
+  }
+  return ms;
 }

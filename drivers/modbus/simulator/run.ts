@@ -38,6 +38,7 @@ async function serveTcp(image: RegisterImage, host: string, port: number, signal
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     sockets.add(socket);
+    socket.setNoDelay(true);
     let buffer: Buffer = Buffer.alloc(0);
     socket.on('error', () => {});
     socket.on('close', () => sockets.delete(socket));
