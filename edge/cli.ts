@@ -8,7 +8,9 @@ export function registerEdgeCommands(program: Command): void {
     .requiredOption('-c, --config <file>', 'gateway config (YAML)')
     .action(async (options: { config: string }) => {
       const { edgeCommand } = await import('./commands/edge.js');
-      process.exitCode = await edgeCommand(options.config);
+      // Exit explicitly once flushed: a lingering handle (a loader thread, a socket in TIME_WAIT) must
+      // not keep a stopping service alive until systemd kills it.
+      process.exit(await edgeCommand(options.config));
     });
 
   program

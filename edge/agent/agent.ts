@@ -283,10 +283,12 @@ export async function startAgent(loaded: LoadedConfig, options: AgentOptions = {
       stopping = true;
       for (const timer of timers) clearInterval(timer);
       await Promise.allSettled([...running.values()].map((d) => d.stop()));
+      log.debug('devices closed');
       releaseAggregates();
       privacy.close();
       flush();
       await publisher.stop({ ...status(), state: 'offline' });
+      log.debug('publisher stopped');
       buffer.close();
       await runtime.close();
       await health.close();

@@ -92,7 +92,11 @@ export class Publisher {
       this.connected = false;
       this.scheduleReconnect();
     });
-    client.on('error', (error) => o.logger.warn({ err: error.message }, 'broker connection error'));
+    // One warning per outage, the retries at debug level: a day offline must not fill the SD card.
+    client.on('error', (error) => {
+      if (this.attempt <= 1) o.logger.warn({ err: error.message }, 'broker connection error');
+      else o.logger.debug({ err: error.message }, 'broker connection error');
+    });
   }
 
   private scheduleReconnect(): void {
