@@ -4,6 +4,8 @@ export interface ReopenBackoff {
   initialMs: number;
   /** The wait doubles after each failed attempt up to this. */
   maxMs: number;
+  /** How often the open port's path is checked for a vanished or replaced device. */
+  watchMs: number;
 }
 
 /** The wait before the next attempt, given the previous one (0 before the first retry). */

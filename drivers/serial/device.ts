@@ -9,8 +9,8 @@ export interface SerialDevice {
 /**
  * Runs a push device on its own serial port: every chunk read goes to the driver's stream decoder,
  * port up/down becomes the device's state, and the port is closed with the device (or its signal).
- * The decoder resynchronises on its own after a reconnect, so a frame cut by an unplug is rejected,
- * not glued to the next one.
+ * When the port goes down (unplugged, or closed) the decoder is flushed, so a frame cut there is
+ * rejected as truncated, never glued to the bytes that come after the reconnect.
  */
 export async function openSerialDevice(
   settings: SerialSettings,
@@ -20,7 +20,7 @@ export async function openSerialDevice(
   const owner = new SerialPortOwner(settings);
   owner.on('data', (chunk) => decoder.push(chunk));
   owner.on('state', (state, reason) => {
-    if (state === 'down' && reason !== 'closed') decoder.end();
+    if (state === 'down') decoder.end(); // a frame cut by the unplug (or the close) is counted, not kept
     context.sink.state(state, reason);
   });
   const close = async () => {

@@ -23,7 +23,7 @@ export function faultFor(n: number, plan: FaultPlan): FaultKind | undefined {
 
 /** What a simulator wrote, by kind, for tests and for its summary on stderr. */
 export interface SimulatorStats {
-  /** Frames that a driver must decode. 'garbage' and 'silence' faults still send a good frame. */
+  /** Frames that must give a reading: clean ones, those after garbage or silence (and teleinfo's bad-checksum ones). */
   good: number;
   checksum: number;
   truncated: number;

@@ -1,4 +1,5 @@
 import { EventEmitter, on } from 'node:events';
+import { stat } from 'node:fs/promises';
 import { SerialPort } from 'serialport';
 import type { SerialSettings } from '../driver.js';
 import { nextDelay, type ReopenBackoff } from './backoff.js';
@@ -40,12 +41,14 @@ export class SerialPortOwner extends EventEmitter<PortOwnerEvents> {
   private retryDelay = 0;
   private firstAttempt: Promise<void> | undefined;
   private lastReason: string | undefined;
+  private goneReason: string | undefined;
   private readonly lifetime = new AbortController();
+  private watchTimer: NodeJS.Timeout | undefined;
 
   constructor(settings: SerialSettings, backoff: Partial<ReopenBackoff> = {}) {
     super();
     this.settings = { dataBits: 8, parity: 'none', stopBits: 1, ...settings };
-    this.backoff = { initialMs: 100, maxMs: 5_000, ...backoff };
+    this.backoff = { initialMs: 100, maxMs: 5_000, watchMs: 500, ...backoff };
   }
 
   get path(): string {
@@ -134,6 +137,7 @@ export class SerialPortOwner extends EventEmitter<PortOwnerEvents> {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.retryTimer);
+    clearInterval(this.watchTimer);
     await this.firstAttempt?.catch(() => {});
     const port = this.port;
     this.port = undefined;
@@ -167,14 +171,42 @@ export class SerialPortOwner extends EventEmitter<PortOwnerEvents> {
       this.emit('data', chunk);
     });
     port.once('close', (disconnect?: Error | null) => {
+      clearInterval(this.watchTimer);
       if (this.port !== port || this.closed) return;
       this.port = undefined;
       this.counters.disconnects++;
-      this.setDown(`disconnected${disconnect?.message ? `: ${disconnect.message}` : ''}`);
+      this.setDown(`disconnected: ${disconnect?.message || this.goneReason || 'port closed'}`);
+      this.goneReason = undefined;
       this.scheduleRetry();
     });
+    this.watch(port);
     this.lastReason = undefined;
     this.emit('state', 'up');
+  }
+
+  /**
+   * Closes the port when its path disappears or now names another device. Needed because a tty whose
+   * other side went away does not always fail reads: a PTY slave whose master closed reads 0 bytes
+   * forever, which serialport retries without reporting anything.
+   */
+  private watch(port: SerialPort): void {
+    const openedDevice = stat(this.path).then(
+      (s) => s.rdev,
+      () => undefined,
+    );
+    clearInterval(this.watchTimer);
+    this.watchTimer = setInterval(async () => {
+      const [was, now] = await Promise.all([
+        openedDevice,
+        stat(this.path).then(
+          (s) => s.rdev,
+          () => undefined,
+        ),
+      ]);
+      if (this.port !== port || !port.isOpen || (now !== undefined && now === was)) return;
+      this.goneReason = now === undefined ? `${this.path} disappeared` : `${this.path} now names another device`;
+      port.close();
+    }, this.backoff.watchMs);
   }
 
   private scheduleRetry(): void {

@@ -18,6 +18,8 @@ export interface FrameSource {
   truncated(frame: Uint8Array): Uint8Array;
   /** Bytes garbage must not contain (frame heads). */
   syncBytes: readonly number[];
+  /** True when a frame with a bad checksum still yields a reading (teleinfo drops only the bad group). */
+  checksumFaultKeepsFrame?: boolean;
   /** Line settings beyond the baud rate (teleinfo: 7E1). */
   line?: { dataBits?: 7 | 8; parity?: 'none' | 'even' };
 }
@@ -66,7 +68,7 @@ export async function runFrameSimulator(
       );
       if (written) {
         if (fault) stats[fault]++;
-        if (fault !== 'checksum' && fault !== 'truncated') stats.good++;
+        if (fault !== 'truncated' && (fault !== 'checksum' || source.checksumFaultKeepsFrame)) stats.good++;
       }
       await pause(options.intervalMs, signal);
     }

@@ -1,0 +1,21 @@
+import { nowNs } from '../../wire/reading.js';
+import type { DeviceContext, DeviceHandle, DriverDefinition } from '../driver.js';
+import { openSerialDevice } from '../serial/index.js';
+import { createTeleinfoDecoder } from './decoder.js';
+import { baudRateOf, type TeleinfoOptions, teleinfoOptions } from './options.js';
+
+async function open(options: TeleinfoOptions, context: DeviceContext): Promise<DeviceHandle> {
+  const decoder = createTeleinfoDecoder(options.mode, nowNs, context.sink);
+  const { dataBits, parity, stopBits } = options;
+  const settings = { path: options.port, baudRate: baudRateOf(options), dataBits, parity, stopBits };
+  const { handle } = await openSerialDevice(settings, context, decoder);
+  return handle;
+}
+
+export const driver: DriverDefinition<TeleinfoOptions> = {
+  name: 'teleinfo',
+  description: 'Enedis teleinfo (TIC) of Linky and electronic meters, historique or standard mode, 7E1',
+  mode: 'push',
+  options: teleinfoOptions,
+  open,
+};
