@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { registerBrokerCommands } from '../broker/cli.js';
 import { registerDriverCommands } from '../drivers/cli.js';
 import { registerEdgeCommands } from '../edge/cli.js';
@@ -20,6 +20,13 @@ registerDemoCommand(program);
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
-  process.stderr.write(`tidegate: ${(e as Error).message}\n`);
-  process.exitCode = process.exitCode || 1;
+  // Sub-commands parsed with exitOverride (simulate DRIVER) throw after printing their help.
+  if (e instanceof CommanderError && (e.code === 'commander.helpDisplayed' || e.code === 'commander.version')) {
+    process.exitCode = 0;
+  } else if (e instanceof CommanderError) {
+    process.exitCode = e.exitCode || 1;
+  } else {
+    process.stderr.write(`tidegate: ${(e as Error).message}\n`);
+    process.exitCode = process.exitCode || 1;
+  }
 }
