@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { DriverModule } from '../../drivers/driver.js';
-import { loadAllDrivers } from '../../drivers/registry.js';
+import { DRIVER_NAMES, loadDriver } from '../../drivers/registry.js';
 import { checkDevices, issueProblems, type RawProblem, type ResolvedDevice } from './checks.js';
 import { type ConfigProblem, keyPath } from './problems.js';
 import { type GatewayConfig, GatewayConfigSchema } from './schema.js';
@@ -55,10 +55,37 @@ export async function parseConfig(file: string, text: string, options: LoadOptio
   if (!parsed.success) return { ok: false, problems: located([...secretProblems, ...schemaProblems]) };
 
   const config = parsed.data;
-  const drivers = options.drivers ?? (await loadAllDrivers());
-  const { devices, problems: deviceProblems } = checkDevices(config, drivers);
+  const { drivers, problems: loadProblems } = options.drivers
+    ? { drivers: options.drivers, problems: [] }
+    : await loadUsedDrivers(config.devices.map((d) => d.driver));
+  const { devices, problems: deviceProblems } = checkDevices(
+    config,
+    drivers,
+    options.drivers ? undefined : DRIVER_NAMES,
+  );
+  deviceProblems.push(...loadProblems);
   const secret = resolveMqttPassword(config, options.env);
   const all = [...secretProblems, ...deviceProblems, ...secret.problems];
   if (all.length) return { ok: false, problems: located(all).sort((a, b) => a.line - b.line || a.col - b.col) };
   return { ok: true, value: { file, config, devices, mqttPassword: secret.password } };
+}
+
+/** Loads only the drivers a config names, so that one broken driver module cannot block every config. */
+async function loadUsedDrivers(
+  names: string[],
+): Promise<{ drivers: Map<string, DriverModule>; problems: RawProblem[] }> {
+  const drivers = new Map<string, DriverModule>();
+  const problems: RawProblem[] = [];
+  for (const [index, name] of names.entries()) {
+    if (drivers.has(name) || !DRIVER_NAMES.includes(name)) continue;
+    try {
+      drivers.set(name, await loadDriver(name));
+    } catch (e) {
+      problems.push({
+        path: ['devices', index, 'driver'],
+        message: `driver ${name} cannot be loaded: ${(e as Error).message}`,
+      });
+    }
+  }
+  return { drivers, problems };
 }
