@@ -23,7 +23,7 @@ ${options.devices.map((d) => `  - ${d}`).join('\n') || '  []'}
 `;
 }
 
-export async function testConfig(yaml: string, drivers: ReadonlyMap<string, DriverModule>): Promise<LoadedConfig> {
+export async function testConfig(yaml: string, drivers?: ReadonlyMap<string, DriverModule>): Promise<LoadedConfig> {
   const result = await parseConfig('test.yaml', yaml, { drivers });
   if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'));
   return result.value;
