@@ -37,8 +37,12 @@ export const ROLLUP_LEVELS: Record<RollupLevelName, RollupLevel> = {
 
 /** Instantaneous electrical quantities: a mean and its extremes make sense. */
 const ELECTRIC_GAUGES = '/^(active_power|apparent_power|reactive_power|voltage|current|frequency|power_factor)/';
-/** Cumulative energy indexes (Wh): the index at the end of the period and its maximum. */
-const ENERGY_INDEXES = '/^energy_.*_wh$/';
+/** Cumulative energy indexes (Wh; kWh in self-data aggregates): the index at the end of the period and its maximum. */
+const ENERGY_INDEXES = '/^energy_.+_k?wh$/';
+/** Energy of a period and sample counts (self-data aggregates, docs/privacy.md): they add up. */
+const ENERGY_AMOUNTS = '/^(energy_wh|period_energy_.+_wh|samples)$/';
+/** Means of a period (self-data half-hourly aggregates): averaged again. */
+const PERIOD_MEANS = '/^mean_.+_(w|va)$/';
 
 export const ROLLUPS: RollupDefinition[] = [
   {
@@ -51,7 +55,9 @@ export const ROLLUPS: RollupDefinition[] = [
   {
     measurement: 'electricity',
     source: 'raw',
-    select: `mean(${ELECTRIC_GAUGES}), min(${ELECTRIC_GAUGES}), max(${ELECTRIC_GAUGES}), last(${ENERGY_INDEXES}), max(${ENERGY_INDEXES})`,
+    select:
+      `mean(${ELECTRIC_GAUGES}), min(${ELECTRIC_GAUGES}), max(${ELECTRIC_GAUGES}), last(${ENERGY_INDEXES}), ` +
+      `max(${ENERGY_INDEXES}), sum(${ENERGY_AMOUNTS}), mean(${PERIOD_MEANS})`,
     levels: ['hourly', 'daily'],
   },
   {
@@ -59,7 +65,7 @@ export const ROLLUPS: RollupDefinition[] = [
     source: 'raw',
     // Counts and covered seconds add up; rates and ratios are averaged over the periods; peaks kept.
     select:
-      'sum(/^(count|period_s)$/), mean(/^(flow_veh_h|mean_speed_kmh|occupancy_pct)$/), max(/^(flow_veh_h|occupancy_pct)$/)',
+      'sum(/^(count|period_s)$/), mean(/^(flow_veh_h|mean_speed_kmh|mean_length_m|occupancy_pct)$/), max(/^(flow_veh_h|occupancy_pct)$/)',
     levels: ['hourly', 'daily'],
   },
   {

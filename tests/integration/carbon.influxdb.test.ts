@@ -26,6 +26,10 @@ const hourOf = (r: Record<string, unknown>) => Number((BigInt(r.time as string) 
  *   h3–h5 no point · h6 = 30 of the 06:30 → 07:30 interval, plus 420 unattributed (80 → 500 across the gap) ·
  *   h7 = 30.
  * meter-2 has per-tariff indexes only (Linky historique): hchc 5000 → 5100, hchp 7000 → 7000 in h0.
+ * linky-s (standard mode, no EAST) has supplier and distributor families: only the supplier's is counted.
+ * Self-data aggregates (docs/privacy.md): linky-h half-hourly 40 + 30 Wh in h0, 20 Wh in h1 (its daily
+ * reading is left out: the half-hours are finer); linky-d daily only, 2400 Wh for the local day starting
+ * at 23:00 UTC; meter-1's own daily reading is left out (its indexes are finer).
  */
 const ELECTRICITY = [
   [0, 1000],
@@ -49,7 +53,17 @@ const ELECTRICITY = [
       ([m, hc, hp]) =>
         `electricity,device=linky,gateway=gw-2,meter=m-def energy_hchc_wh=${hc}i,energy_hchp_wh=${hp}i,energy_export_wh=0i ${at(m!)}`,
     ),
-  );
+  )
+  .concat([
+    `electricity,device=linky-s,gateway=gw-3,meter=m-ghi energy_easf01_wh=100,energy_easf02_wh=50,energy_easd01_wh=150 ${at(0)}`,
+    `electricity,device=linky-s,gateway=gw-3,meter=m-ghi energy_easf01_wh=160,energy_easf02_wh=50,energy_easd01_wh=210 ${at(30)}`,
+    `electricity,device=linky-h,gateway=gw-4,granularity=half-hourly,meter=m-jkl energy_wh=40i,period_s=1800i ${at(0)}`,
+    `electricity,device=linky-h,gateway=gw-4,granularity=half-hourly,meter=m-jkl energy_wh=30i,period_s=1800i ${at(30)}`,
+    `electricity,device=linky-h,gateway=gw-4,granularity=half-hourly,meter=m-jkl energy_wh=20i,period_s=1800i ${at(60)}`,
+    `electricity,device=linky-h,gateway=gw-4,granularity=daily,meter=m-jkl energy_wh=700i,period_s=86400i ${at(23 * 60)}`,
+    `electricity,device=linky-d,gateway=gw-5,granularity=daily,meter=m-mno energy_wh=2400i,period_s=86400i ${at(23 * 60)}`,
+    `electricity,device=meter-1,gateway=gw-1,granularity=daily,meter=m-abc energy_wh=9999i,period_s=86400i ${at(23 * 60)}`,
+  ]);
 
 /** road-1 lane 1 cars, lane 2 heavy goods vehicles (PL), a class with no factor, and road-2 with no segment length. */
 const TRAFFIC = [
@@ -118,6 +132,23 @@ describe('carbon indicators against a real InfluxDB', () => {
       ['hchp', 0],
     ]);
 
+    const standard = await influx().rows(`SELECT tariff, energy_wh FROM ${DB}.hourly.carbon WHERE meter = 'm-ghi'`);
+    expect(standard.map((r) => [r.tariff, r.energy_wh]).sort()).toEqual([
+      ['easf01', 60],
+      ['easf02', 0],
+    ]);
+    const halfHourly = await influx().rows(`SELECT * FROM ${DB}.hourly.carbon WHERE meter = 'm-jkl'`);
+    expect(halfHourly.map((r) => [hourOf(r), r.granularity, r.energy_wh])).toEqual([
+      [0, 'half-hourly', 70],
+      [1, 'half-hourly', 20],
+    ]);
+    const daily = await influx().rows(`SELECT * FROM ${DB}.hourly.carbon WHERE meter = 'm-mno'`);
+    expect(daily.map((r) => [hourOf(r), r.granularity, r.energy_wh])).toEqual([[23, 'daily', 2400]]);
+    expect(daily[0]!.co2e_kg).toBeCloseTo(2.4 * 0.052, 12);
+    expect(
+      await influx().rows(`SELECT * FROM ${DB}.hourly.carbon WHERE meter = 'm-abc' AND granularity = 'daily'`),
+    ).toEqual([]);
+
     const cars = await influx().rows(`SELECT * FROM ${DB}.hourly.carbon WHERE sector = 'road_traffic' AND lane = '1'`);
     expect(cars.map((r) => [hourOf(r), r.class, r.vehicles, r.vehicle_km])).toEqual([
       [0, 'car', 30, 15], // 12 + 8 + 10 vehicles × 0.5 km
@@ -138,7 +169,7 @@ describe('carbon indicators against a real InfluxDB', () => {
     const count = before.results[0]?.series?.[0]?.values?.length;
     await computeCarbon(conn(), { fromNs: T0, toNs: at(24 * 60), config: loadCarbonConfig(configFile(CONFIG)) });
     expect(await influx().query(`SELECT * FROM ${DB}.hourly.carbon`)).toEqual(before);
-    expect(count).toBe(10); // 5 + 2 electricity, 2 + 1 traffic
+    expect(count).toBe(15); // electricity 5 + 2 + 2 + 2 + 1, traffic 2 + 1
   });
 
   it('uses an hourly intensity series from an éCO2mix CSV, and the default factor for hours it lacks', async () => {

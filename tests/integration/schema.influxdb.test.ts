@@ -37,6 +37,9 @@ const LINES = [
     ([m, wh, w]) =>
       `electricity,device=meter-1,gateway=gw-1,meter=m-abc active_power_w=${w},energy_import_wh=${wh}i ${at(m!)}`,
   ),
+  // a self-data meter's half-hourly aggregates (docs/privacy.md)
+  `electricity,device=linky-h,gateway=gw-4,granularity=half-hourly energy_wh=40i,energy_import_kwh=12i,mean_power_w=80 ${at(0)}`,
+  `electricity,device=linky-h,gateway=gw-4,granularity=half-hourly energy_wh=30i,energy_import_kwh=12i,mean_power_w=60 ${at(30)}`,
   ...[
     [0, 12],
     [6, 8],
@@ -119,7 +122,7 @@ describe('InfluxDB schema: retention policies, continuous queries, rollups', () 
     // the daily mean is the mean of the six readings, not of the three hourly means
     expect(aqDay[0]).toMatchObject({ mean_pm2_5_ugm3: 20, min_pm2_5_ugm3: 5, max_pm2_5_ugm3: 40 });
 
-    const el = await influx().rows(`SELECT * FROM ${DB}.hourly.electricity`);
+    const el = await influx().rows(`SELECT * FROM ${DB}.hourly.electricity WHERE device = 'meter-1'`);
     expect(
       el.map((r) => [
         Number(BigInt(r.time as string) - T0) / 60e9,
@@ -133,8 +136,13 @@ describe('InfluxDB schema: retention policies, continuous queries, rollups', () 
       [180, 100, 80, 80], // after the reset
     ]);
     expect(el[0]).not.toHaveProperty('mean_energy_import_wh');
-    const elDay = await influx().rows(`SELECT * FROM ${DB}.daily.electricity`);
+    const elDay = await influx().rows(`SELECT * FROM ${DB}.daily.electricity WHERE device = 'meter-1'`);
     expect(elDay[0]).toMatchObject({ last_energy_import_wh: 80, max_energy_import_wh: 1300, max_active_power_w: 400 });
+
+    const selfData = await influx().rows(`SELECT * FROM ${DB}.hourly.electricity WHERE device = 'linky-h'`);
+    expect(selfData).toHaveLength(1);
+    // period energies add up, means are averaged, kWh indexes keep their last value
+    expect(selfData[0]).toMatchObject({ sum_energy_wh: 70, mean_mean_power_w: 70, last_energy_import_kwh: 12 });
 
     const tr = await influx().rows(`SELECT * FROM ${DB}.hourly.traffic`);
     expect(tr.map((r) => [Number(BigInt(r.time as string) - T0) / 60e9, r.sum_count, r.sum_period_s])).toEqual([

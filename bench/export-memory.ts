@@ -1,0 +1,164 @@
+/**
+ * `tidegate export` streams: its memory must not grow with the range exported. This benchmark writes
+ * 1,000,000 points (BENCH_QUICK=1: 100,000) into a local InfluxDB, then measures, each in its own process
+ * under /usr/bin/time (peak RSS, elapsed time):
+ *   - the peer: a raw InfluxDB query of the same range (chunked=true, bytes read and dropped, nothing parsed);
+ *   - a naive exporter: the same query unchunked, the whole JSON response parsed at once;
+ *   - `tidegate export` to CSV and to line protocol of the whole range, and to CSV of a tenth of it.
+ * Run: npx tsx bench/export-memory.ts
+ */
+import { execFile } from 'node:child_process';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { startManagedInflux } from '../broker/influxdb/managed.js';
+
+const run = promisify(execFile);
+const QUICK = process.env.BENCH_QUICK === '1';
+const POINTS = QUICK ? 100_000 : 1_000_000;
+const DEVICES = 50;
+const STEP_NS = 10_000_000_000n; // one reading every 10 s per device
+const DB = 'bench';
+const T0 = 1_767_225_600_000_000_000n; // 2026-01-01T00:00:00Z
+
+if (process.argv[2] === 'child') {
+  const [kind, url, from, to] = process.argv.slice(3) as [string, string, string, string];
+  const started = performance.now();
+  const rows = await child(kind, url, BigInt(from), BigInt(to));
+  process.stdout.write(`${JSON.stringify({ rows, seconds: (performance.now() - started) / 1000 })}\n`);
+} else {
+  await main();
+}
+
+/** One measured case; the time is taken inside the process, so tsx's start-up is not counted. */
+async function child(kind: string, url: string, from: bigint, to: bigint): Promise<number> {
+  if (kind === 'idle') return 0;
+  if (kind.startsWith('export-')) {
+    const { exportMeasurement } = await import('../broker/export/export.js');
+    const out = createWriteStream('/dev/null');
+    const summary = await exportMeasurement(
+      { url, database: DB },
+      {
+        measurement: 'air_quality',
+        where: [],
+        fromNs: from,
+        toNs: to,
+        fn: 'mean',
+        format: kind.slice(7) as 'csv',
+        chunk: '1d',
+      },
+      out,
+      { progress: { update() {}, finish() {} } },
+    );
+    out.end();
+    return summary.rows;
+  }
+  const params = new URLSearchParams({
+    db: DB,
+    q: `SELECT * FROM air_quality WHERE time >= ${from} AND time < ${to}`,
+    epoch: 'ns',
+  });
+  if (kind === 'raw') params.set('chunked', 'true');
+  const res = await fetch(`${url}/query`, { method: 'POST', body: params });
+  if (kind === 'raw') {
+    let newlines = 0;
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>)
+      for (const b of chunk) if (b === 10) newlines++;
+    return newlines * 10_000; // InfluxDB's default chunk_size rows per JSON line (the last one may hold fewer)
+  }
+  const body = JSON.parse(await res.text()) as { results: { series: { values: unknown[] }[] }[] };
+  return body.results[0]!.series[0]!.values.length;
+}
+
+async function timed(command: string[]): Promise<{ seconds: number; rssMb: number; rows: number }> {
+  const { stdout, stderr } = await run('/usr/bin/time', ['-f', 'TIME %e %M', ...command], { maxBuffer: 1 << 30 }).catch(
+    (e: { stdout: string; stderr: string }) => ({ stdout: '{"rows":0,"seconds":0}', stderr: e.stderr ?? '' }),
+  );
+  const m = /TIME ([\d.]+) (\d+)/.exec(stderr);
+  if (!m) throw new Error(`no /usr/bin/time figures in:\n${stderr}`);
+  const inner = JSON.parse(stdout.trim().split('\n').pop()!) as { rows: number; seconds: number };
+  return { ...inner, rssMb: Number(m[2]) / 1024 };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'tidegate-bench-export-'));
+  const influx = await startManagedInflux({ dir });
+  try {
+    await fetch(`${influx.url}/query`, { method: 'POST', body: new URLSearchParams({ q: `CREATE DATABASE ${DB}` }) });
+    const perDevice = POINTS / DEVICES;
+    const batch: string[] = [];
+    for (let i = 0; i < perDevice; i++) {
+      const t = T0 + BigInt(i) * STEP_NS;
+      for (let d = 0; d < DEVICES; d++) {
+        batch.push(
+          `air_quality,device=pm-${d},site=s${d % 5} pm2_5_ugm3=${(i % 97) + d / 10},pm10_ugm3=${i % 89},n=${i}i ${t + BigInt(d)}`,
+        );
+      }
+      if (batch.length >= 100_000 || i === perDevice - 1) {
+        const res = await fetch(`${influx.url}/write?db=${DB}&precision=ns`, {
+          method: 'POST',
+          body: batch.join('\n'),
+        });
+        if (res.status !== 204) throw new Error(`write: ${res.status} ${await res.text()}`);
+        batch.length = 0;
+      }
+    }
+    const to = T0 + BigInt(perDevice) * STEP_NS;
+    const tenth = T0 + (BigInt(perDevice) * STEP_NS) / 10n;
+    const self = [process.execPath, '--import', 'tsx', 'bench/export-memory.ts', 'child'];
+    const measure = (kind: string, end: bigint, heapMb?: number) =>
+      timed([
+        ...(heapMb ? [process.execPath, `--max-old-space-size=${heapMb}`, ...self.slice(1)] : self),
+        kind,
+        influx.url,
+        String(T0),
+        String(end),
+      ]);
+    const cases: { name: string; rows: number; seconds: number; rssMb: number }[] = [];
+    cases.push({ name: 'InfluxDB raw query, chunked (peer)', ...(await measure('raw', to)), rows: POINTS });
+    cases.push({ name: 'naive: unchunked, JSON.parse', ...(await measure('naive', to)) });
+    cases.push({ name: 'tidegate export csv, 1/10 range', ...(await measure('export-csv', tenth)) });
+    cases.push({ name: 'tidegate export csv, full range', ...(await measure('export-csv', to)) });
+    cases.push({ name: 'tidegate export jsonl, full range', ...(await measure('export-jsonl', to)) });
+    cases.push({ name: 'tidegate export lp, full range', ...(await measure('export-lp', to)) });
+    // With the JS heap capped, an exporter that holds the range cannot finish; one that streams can.
+    const CAP_MB = 48;
+    const cappedNaive = await measure('naive', to, CAP_MB);
+    const cappedExport = await measure('export-csv', to, CAP_MB);
+    const idle = await measure('idle', to);
+
+    const peer = cases[0]!;
+    console.log(
+      `\nexport-memory: ${POINTS.toLocaleString('en')} points, ${DEVICES} series${QUICK ? ' (quick mode)' : ''}\n`,
+    );
+    console.log(
+      'case                                      rows   seconds     rows/s  peak RSS MB  rate vs peer  RSS vs peer',
+    );
+    for (const c of cases) {
+      const rate = c.rows / c.seconds;
+      console.log(
+        `${c.name.padEnd(34)} ${c.rows.toLocaleString('en').padStart(11)} ${c.seconds.toFixed(2).padStart(9)} ${Math.round(rate).toLocaleString('en').padStart(10)} ${c.rssMb.toFixed(0).padStart(12)} ${(rate / (peer.rows / peer.seconds)).toFixed(2).padStart(13)} ${(c.rssMb / peer.rssMb).toFixed(2).padStart(12)}`,
+      );
+    }
+    const small = cases[2]!;
+    const full = cases[3]!;
+    console.log(`\nan idle node + tsx process peaks at ${idle.rssMb.toFixed(0)} MB RSS; above that:`);
+    for (const c of cases) console.log(`  ${c.name.padEnd(34)} ${(c.rssMb - idle.rssMb).toFixed(0).padStart(5)} MB`);
+    console.log(`with the JS heap capped at ${CAP_MB} MB (--max-old-space-size):`);
+    for (const [name, c] of [
+      ['naive: unchunked, JSON.parse', cappedNaive],
+      ['tidegate export csv, full range', cappedExport],
+    ] as const) {
+      console.log(
+        `  ${name.padEnd(34)} ${c.rows === 0 ? 'failed (out of memory)' : `${c.rows.toLocaleString('en')} rows, ${Math.round(c.rows / c.seconds).toLocaleString('en')} rows/s, peak RSS ${c.rssMb.toFixed(0)} MB`}`,
+      );
+    }
+    console.log(
+      `tidegate export from 1/10 to the full range: ${(full.rssMb - small.rssMb).toFixed(0)} MB more for ${((full.rows - small.rows) / 1000).toFixed(0)}k more rows`,
+    );
+  } finally {
+    await influx.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
