@@ -5,8 +5,12 @@ export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
     .description('run the whole stack on this machine: InfluxDB, broker, ingestor and a gateway with simulated devices')
-    .option('--data-dir <dir>', 'where the demo keeps InfluxDB data and the gateway buffer', '.tidegate/demo')
-    .action(async (options: { dataDir: string }) => {
+    .option('--data-dir <dir>', 'where the demo keeps InfluxDB data, the gateway buffer and logs', '.tidegate/demo')
+    .option('--influx-url <url>', 'use this InfluxDB instead of starting one')
+    .option('--mqtt-port <port>', 'MQTT listener port (0 = any free port)', '0')
+    .option('--http-port <port>', 'dashboard, health and MQTT-over-WebSocket port (0 = any free port)', '0')
+    .option('-v, --verbose', "print every process's log lines")
+    .action(async (options: import('./demo/run.js').DemoOptions) => {
       const { runDemo } = await import('./demo/run.js');
       await runDemo(options);
     });

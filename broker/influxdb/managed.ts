@@ -84,12 +84,28 @@ bind-address = "127.0.0.1:${rpcPort}"
   run-interval = "${options.cqRunInterval ?? '1s'}"
 
 [logging]
-  level = "warn"
+  # info, so that startup can see "Listening on HTTP" for its own port (see startOnce).
+  level = "info"
 `;
 }
 
-/** Starts influxd and resolves once /ping answers. */
+/**
+ * Starts influxd and resolves once it serves. Ports are picked free but another process may take one
+ * between the pick and influxd's bind; then influxd exits and is started again on other ports.
+ */
 export async function startManagedInflux(options: ManagedInfluxOptions): Promise<ManagedInflux> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (e) {
+      if (!(e instanceof PortTakenError) || options.port !== undefined || attempt >= 5) throw e;
+    }
+  }
+}
+
+class PortTakenError extends Error {}
+
+async function startOnce(options: ManagedInfluxOptions): Promise<ManagedInflux> {
   const binary = options.influxdBinary ?? 'influxd';
   const dir = options.dir;
   mkdirSync(dir, { recursive: true });
@@ -107,27 +123,34 @@ export async function startManagedInflux(options: ManagedInfluxOptions): Promise
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const spawned = new Promise<void>((resolve, reject) => {
+  await new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve);
     child.once('error', (e: NodeJS.ErrnoException) =>
       reject(e.code === 'ENOENT' ? new InfluxdMissingError(binary) : e),
     );
   });
-  await spawned;
 
   const url = `http://127.0.0.1:${port}`;
+  // Another influxd on the same port would answer /ping too: wait until ours says it listens there.
+  const listening = new RegExp(`Listening on HTTP.*127\\.0\\.0\\.1:${port}\\b`);
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`influxd exited with code ${child.exitCode}:\n${log}`);
-    try {
-      const res = await fetch(`${url}/ping`);
-      if (res.status === 204) break;
-    } catch {
-      // not listening yet
+    if (child.exitCode !== null || child.signalCode !== null) {
+      if (/address already in use/.test(log))
+        throw new PortTakenError(`influxd: port ${port} or ${rpcPort} is already in use`);
+      throw new Error(`influxd exited with code ${child.exitCode}:\n${log.slice(-2000)}`);
+    }
+    if (listening.test(log)) {
+      try {
+        const res = await fetch(`${url}/ping`);
+        if (res.status === 204) break;
+      } catch {
+        // not answering yet
+      }
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`influxd did not answer /ping within 30 s:\n${log}`);
+      throw new Error(`influxd did not serve on port ${port} within 30 s:\n${log.slice(-2000)}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -1,0 +1,55 @@
+/** What the demo shows an analyst: readings of every driver, and one InfluxQL query with its answer. */
+
+/** The devices of the demo gateway and the measurement each one writes. */
+export const DEMO_DEVICES: Record<string, string> = {
+  'pm-1': 'air_quality',
+  'linky-h': 'electricity',
+  'linky-s': 'electricity',
+  'road-d937': 'traffic',
+  'meter-1': 'electricity',
+  'co2-1': 'air_quality',
+};
+
+async function influxql(url: string, db: string, q: string): Promise<{ columns: string[]; values: unknown[][] }[]> {
+  const res = await fetch(`${url}/query?${new URLSearchParams({ db, q })}`);
+  const body = (await res.json()) as { results?: { series?: { columns: string[]; values: unknown[][] }[] }[] };
+  return body.results?.[0]?.series ?? [];
+}
+
+/** Devices that have at least one point in InfluxDB. */
+export async function devicesWithData(url: string, db: string): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (const measurement of new Set(Object.values(DEMO_DEVICES))) {
+    const series = await influxql(url, db, `SHOW TAG VALUES FROM "${measurement}" WITH KEY = "device"`).catch(() => []);
+    for (const s of series) for (const row of s.values) found.add(String(row[1]));
+  }
+  return found;
+}
+
+export async function waitForEveryDriver(url: string, db: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const found = await devicesWithData(url, db);
+    if (Object.keys(DEMO_DEVICES).every((d) => found.has(d))) return true;
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+  return false;
+}
+
+export async function printSampleQuery(url: string, db: string, say: (text: string) => void): Promise<void> {
+  const q =
+    'SELECT last("pm2_5_ugm3") AS pm2_5_ugm3, last("pm10_ugm3") AS pm10_ugm3 FROM "air_quality" WHERE time > now() - 5m GROUP BY "device"';
+  say(
+    `Readings of every driver are in InfluxDB. An analyst's query:\n\n  influx -host 127.0.0.1 -port ${new URL(url).port} -database ${db} -execute '${q}'\n`,
+  );
+  const series = (await influxql(url, db, q)) as {
+    tags?: Record<string, string>;
+    columns: string[];
+    values: unknown[][];
+  }[];
+  for (const s of series) {
+    say(`  device=${s.tags?.device ?? '?'}  ${s.columns.join('  ')}`);
+    for (const row of s.values) say(`    ${row.join('  ')}`);
+  }
+  say('');
+}
