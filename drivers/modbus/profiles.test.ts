@@ -42,6 +42,15 @@ describe('device options', () => {
     expect(modbusOptionsSchema.parse({ bus: 'b', profile: 'sdm630' })).toMatchObject({ unit: 1, retries: 1 });
   });
 
+  it('name a profile that exists: a typo is reported at the profile key with the shipped names', () => {
+    const result = modbusOptionsSchema.safeParse({ bus: 'b', profile: 'sdm63' });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]).toMatchObject({ path: ['profile'] });
+    expect(result.error?.issues[0]?.message).toMatch(
+      /no file .*sdm63\.yaml \(shipped: sdm120, sdm630, senseair-s8, traffic-loop\)/,
+    );
+  });
+
   it('refuse more than 125 registers per request', () => {
     expect(modbusOptionsSchema.safeParse({ host: 'h', profile: 'sdm630', maxRegistersPerRequest: 126 }).success).toBe(
       false,

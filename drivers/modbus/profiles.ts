@@ -1,9 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import type { ZodError } from 'zod';
-import { type ModbusOptions, type Profile, profileSchema, type RegisterDef } from './options.js';
+import type { ModbusOptions } from './options.js';
+import { type Profile, profileSchema, type RegisterDef } from './register-map-schema.js';
 
 /** The profiles shipped with tidegate: `profile: sdm630` is profiles/sdm630.yaml. */
 export const PROFILES_DIR = join(dirname(fileURLToPath(import.meta.url)), 'profiles');
@@ -13,6 +14,14 @@ export function profileFile(nameOrPath: string): string {
   return /^[A-Za-z0-9_-]+$/.test(nameOrPath) ? join(PROFILES_DIR, `${nameOrPath}.yaml`) : resolve(nameOrPath);
 }
 
+/** Names of the profiles in PROFILES_DIR. */
+export function shippedProfiles(): string[] {
+  return readdirSync(PROFILES_DIR)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.slice(0, -'.yaml'.length))
+    .sort();
+}
+
 const cache = new Map<string, Profile>();
 
 /** Loads and checks a profile; errors name the file, line and key. */
@@ -20,10 +29,21 @@ export function loadProfile(nameOrPath: string): Profile {
   const file = profileFile(nameOrPath);
   const cached = cache.get(file);
   if (cached) return cached;
-  if (!existsSync(file)) throw new Error(`modbus profile "${nameOrPath}": no file ${file}`);
+  if (!existsSync(file))
+    throw new Error(`modbus profile "${nameOrPath}": no file ${file} (shipped: ${shippedProfiles().join(', ')})`);
   const profile = parseProfile(readFileSync(file, 'utf8'), file);
   cache.set(file, profile);
   return profile;
+}
+
+/** Why a profile cannot be used (missing file, invalid content), or undefined: for the options schema. */
+export function profileProblem(nameOrPath: string): string | undefined {
+  try {
+    loadProfile(nameOrPath);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
 export function parseProfile(source: string, file: string): Profile {
