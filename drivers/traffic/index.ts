@@ -1,11 +1,8 @@
-import { z } from 'zod';
 import type { DriverDefinition } from '../driver.js';
+import { driver as traffic } from './driver.js';
 
-// Placeholder so the driver registry type-checks while the traffic driver is being written; replaced by it.
-export const driver: DriverDefinition<never> = {
-  name: 'traffic',
-  description: 'traffic (not yet available)',
-  mode: 'poll',
-  options: z.never(),
-  open: () => Promise.reject(new Error('the traffic driver is not available in this build')),
-};
+export { decoder } from './decoder.js';
+export { simulator } from './simulator.js';
+
+// The registry holds drivers of every option type; the agent gets options only from `driver.options`.
+export const driver = traffic as DriverDefinition<never>;

@@ -1,0 +1,39 @@
+import type { DeviceContext, DeviceHandle, DriverDefinition } from '../driver.js';
+import { openSerialDevice, toSerialSettings } from '../serial/index.js';
+import { createTrafficDecoder } from './decoder.js';
+import { type TrafficOptions, trafficOptions } from './options.js';
+
+async function open(options: TrafficOptions, context: DeviceContext): Promise<DeviceHandle> {
+  const decoder = createTrafficDecoder(
+    {
+      periodS: options.period,
+      speedUnit: options.speedUnit,
+      lengthUnit: options.lengthUnit,
+      receptionClockMs: options.clock === 'gateway' ? Date.now : undefined,
+    },
+    context.sink,
+  );
+  // Close each period once it is over, even when no later vehicle comes to close it.
+  const timer = setInterval(() => decoder.flushBefore(Date.now() - options.graceS * 1000), 1000);
+  const { handle } = await openSerialDevice(toSerialSettings(options), context, {
+    push: decoder.push,
+    // The port went down: only a cut line is flushed; open periods stay open for the vehicles to come.
+    end: () => decoder.flushLine(),
+  });
+  return {
+    async close() {
+      clearInterval(timer);
+      await handle.close();
+      decoder.close();
+    },
+  };
+}
+
+export const driver: DriverDefinition<TrafficOptions> = {
+  name: 'traffic',
+  description:
+    'road traffic counter (Wavetronix SmartSensor HD per-vehicle output), aggregated per period, lane and class',
+  mode: 'push',
+  options: trafficOptions,
+  open,
+};

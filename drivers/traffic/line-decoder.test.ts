@@ -1,0 +1,77 @@
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodeCapture, loadCaptureCases } from '../serial/capture.js';
+import { decoder } from './decoder.js';
+import { parseDurationS } from './duration.js';
+import { trafficOptions } from './options.js';
+import { vehicleLine } from './simulator.js';
+
+describe('traffic test vectors (testdata/*.hex → *.lp, *.err; *.mode = units)', () => {
+  for (const testCase of loadCaptureCases(join(import.meta.dirname, 'testdata'))) {
+    it(`${testCase.name}: ${testCase.title}`, () => {
+      for (const chunkSize of [Number.POSITIVE_INFINITY, 1, 5]) {
+        const out = decodeCapture(decoder, testCase.bytes, { chunkSize, mode: testCase.mode });
+        expect(out.lines).toEqual(testCase.lines);
+        expect(out.rejections.map((r) => r.reason)).toEqual(testCase.rejections);
+      }
+    });
+  }
+
+  it('reads periods like "6m", "30s", "1h" and refuses others with the value', () => {
+    expect([parseDurationS('6m'), parseDurationS('30s'), parseDurationS('1h'), parseDurationS(90)]).toEqual([
+      360, 30, 3600, 90,
+    ]);
+    expect(() => parseDurationS('6 minutes')).toThrow(/"6 minutes"/);
+    expect(trafficOptions.parse({ port: '/dev/ttyUSB2' })).toMatchObject({
+      period: 360,
+      speedUnit: 'mph',
+      lengthUnit: 'ft',
+    });
+    expect(trafficOptions.safeParse({ port: '/dev/ttyUSB2', period: '0m' }).success).toBe(false);
+  });
+});
+
+describe('traffic decoder under fuzz', () => {
+  const profile = { lanes: 3, startMs: Date.UTC(2026, 10, 28, 14), timeStepMs: 7_000 };
+  const count = (out: ReturnType<typeof decodeCapture>) =>
+    out.readings.reduce((sum, r) => sum + Number(r.fields.count), 0);
+
+  it('never throws on random bytes, and chunking never changes the result', () => {
+    const bytesArb = fc.array(
+      fc.oneof(
+        fc.uint8Array({ maxLength: 30 }),
+        fc.integer({ min: 1, max: 400 }).map((n) => Buffer.from(vehicleLine(profile, n))),
+        fc.constant(Uint8Array.from([0x0a])),
+      ),
+      { maxLength: 30 },
+    );
+    fc.assert(
+      fc.property(bytesArb, fc.integer({ min: 1, max: 40 }), (parts, chunkSize) => {
+        const bytes = Buffer.concat(parts);
+        const whole = decodeCapture(decoder, bytes);
+        const chunked = decodeCapture(decoder, bytes, { chunkSize });
+        expect(chunked.lines).toEqual(whole.lines);
+        expect(chunked.rejections).toEqual(whole.rejections);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('counts every vehicle whose line is whole, whatever garbage or cut lines come before it', () => {
+    const noise = fc.oneof(
+      fc.uint8Array({ maxLength: 20 }).map((b) => b.filter((x) => x !== 0x0a)),
+      fc.integer({ min: 1, max: 40 }).map((cut) => Buffer.from(vehicleLine(profile, 1)).subarray(0, cut)),
+    );
+    fc.assert(
+      fc.property(fc.array(noise, { minLength: 1, maxLength: 60 }), (noises) => {
+        const bytes = Buffer.concat(
+          noises.flatMap((garbage, i) => [garbage, Buffer.from(vehicleLine(profile, i + 1))]),
+        );
+        const out = decodeCapture(decoder, bytes);
+        expect(count(out)).toBe(noises.length);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
