@@ -70,6 +70,7 @@ export async function computeCarbon(
     const electricity = await electricityCarbon(connection, range, { maxGapNs, intensity });
     const traffic = await trafficCarbon(connection, range, {
       segmentsKm: config.traffic.segmentsKm,
+      classes: config.traffic.classes,
       factors,
       factorsSource: VEHICLE_FACTORS_SOURCE,
     });

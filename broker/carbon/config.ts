@@ -15,6 +15,7 @@ import { DEFAULT_ELECTRICITY_FACTOR, DEFAULT_VEHICLE_FACTORS } from './factors.j
  *   traffic:
  *     segmentsKm: { road-d937: 0.85, road-d937/2: 0.9 }   # device, or device/lane, → km counted per vehicle
  *     factorsKgCo2ePerVehicleKm: { car: 0.218 }           # merged over the defaults
+ *     classes: { "1": car, "2": lgv, "3": hgv }           # class tag value → factor name
  */
 export const carbonConfigSchema = z
   .object({
@@ -34,6 +35,8 @@ export const carbonConfigSchema = z
       .object({
         segmentsKm: z.record(z.string(), z.number().positive()).default({}),
         factorsKgCo2ePerVehicleKm: z.record(z.string(), z.number().nonnegative()).default({}),
+        /** class tag value → factor name, for counters that number their classes: { "1": car, "3": hgv } */
+        classes: z.record(z.string(), z.string()).default({}),
       })
       .strict()
       .prefault({}),

@@ -19,7 +19,12 @@ export interface TrafficResult {
 export async function trafficCarbon(
   connection: InfluxConnection,
   range: { fromNs: bigint; toNs: bigint },
-  options: { segmentsKm: Record<string, number>; factors: Record<string, number>; factorsSource: string },
+  options: {
+    segmentsKm: Record<string, number>;
+    classes: Record<string, string>;
+    factors: Record<string, number>;
+    factorsSource: string;
+  },
 ): Promise<TrafficResult> {
   const db = quoteIdent(connection.database);
   const [result] = await query(
@@ -35,7 +40,7 @@ export async function trafficCarbon(
     const device = tags.device ?? '';
     const lane = tags.lane;
     const km = (lane !== undefined ? options.segmentsKm[`${device}/${lane}`] : undefined) ?? options.segmentsKm[device];
-    const cls = (tags.class ?? '').toLowerCase();
+    const cls = (options.classes[tags.class ?? ''] ?? tags.class ?? '').toLowerCase();
     const factor = options.factors[cls];
     for (const [time, vehicles] of series.values ?? []) {
       if (vehicles === null || vehicles === undefined) continue;

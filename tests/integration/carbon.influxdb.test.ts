@@ -73,6 +73,7 @@ const TRAFFIC = [
   [66, '1', 'car', 30],
   [0, '2', 'PL', 5],
   [0, '1', 'horse', 3],
+  [0, '2', '3', 4], // a numbered class, mapped to hgv by the config
 ]
   .map(
     ([m, lane, cls, n]) =>
@@ -92,6 +93,8 @@ traffic:
   segmentsKm:
     road-1: 0.5
     road-1/2: 2
+  classes:
+    "3": hgv
 `;
 
 describe('carbon indicators against a real InfluxDB', () => {
@@ -155,6 +158,8 @@ describe('carbon indicators against a real InfluxDB', () => {
       [1, 'car', 30, 15],
     ]);
     expect(cars[0]!.co2e_kg).toBeCloseTo(15 * 0.218, 12);
+    const numbered = await influx().rows(`SELECT * FROM ${DB}.hourly.carbon WHERE class = '3'`);
+    expect(numbered[0]!.co2e_kg).toBeCloseTo(4 * 2 * 0.964, 12);
     const heavy = await influx().rows(`SELECT * FROM ${DB}.hourly.carbon WHERE class = 'PL'`);
     expect(heavy[0]).toMatchObject({ vehicles: 5, vehicle_km: 10 }); // road-1/2 is 2 km
     expect(heavy[0]!.co2e_kg).toBeCloseTo(10 * 0.964, 12);
@@ -169,7 +174,7 @@ describe('carbon indicators against a real InfluxDB', () => {
     const count = before.results[0]?.series?.[0]?.values?.length;
     await computeCarbon(conn(), { fromNs: T0, toNs: at(24 * 60), config: loadCarbonConfig(configFile(CONFIG)) });
     expect(await influx().query(`SELECT * FROM ${DB}.hourly.carbon`)).toEqual(before);
-    expect(count).toBe(15); // electricity 5 + 2 + 2 + 2 + 1, traffic 2 + 1
+    expect(count).toBe(16); // electricity 5 + 2 + 2 + 2 + 1, traffic 2 + 1 + 1
   });
 
   it('uses an hourly intensity series from an éCO2mix CSV, and the default factor for hours it lacks', async () => {
