@@ -86,4 +86,21 @@ describe('sds011 driver ⇄ simulator over a PTY pair', () => {
       await simulation;
     }
   });
+  it('reads again after the adapter is unplugged and plugged back, and says so through its state', async () => {
+    const { sink, handle } = await openDriver({ mode: 'active' });
+    try {
+      await runSds011Simulator(simulatorOptions({ count: 5 }), new AbortController().signal);
+      await waitFor(() => sink.readings.length >= 5, 'readings before the unplug', 20_000);
+      await pty().stop();
+      await waitFor(() => sink.states.some((s) => s.state === 'down'), 'the driver to report the device down', 20_000);
+      await pty().restart();
+      await waitFor(() => sink.states.at(-1)?.state === 'up', 'the driver to reopen the port', 20_000);
+      await runSds011Simulator(simulatorOptions({ count: 5 }), new AbortController().signal);
+      await waitFor(() => sink.readings.length >= 10, 'readings after the replug', 20_000);
+      expect(sink.states.map((s) => s.state)).toEqual(['starting', 'up', 'down', 'up']);
+      expect(sink.rejections).toEqual([]);
+    } finally {
+      await handle.close();
+    }
+  });
 });
