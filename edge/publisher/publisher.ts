@@ -135,12 +135,12 @@ export class Publisher {
     const liveMax = this.options.liveMax ?? 5;
     for (const device of buffer.devices()) {
       if (!this.canSend()) return;
-      // About one full message of rows per fetch: a PUBACK triggers the next fetch.
-      const rows = buffer.next(
-        device,
-        this.cursors.get(device),
-        Math.max(liveMax + 1, Math.ceil(maxMessageBytes / 48)),
-      );
+      // About one full message of rows per fetch (a PUBACK triggers the next one); when every row goes
+      // alone (liveMax at least a message's worth), no more rows than the window has room for.
+      const rowsPerMessage = Math.ceil(maxMessageBytes / 48);
+      const windowLeft = (this.options.window ?? 32) - this.inFlight;
+      const limit = liveMax >= rowsPerMessage ? windowLeft : Math.max(liveMax + 1, rowsPerMessage);
+      const rows = buffer.next(device, this.cursors.get(device), limit);
       if (rows.length === 0) continue;
       for (const message of toMessages(rows, maxMessageBytes, liveMax)) {
         if (!this.canSend()) break;
