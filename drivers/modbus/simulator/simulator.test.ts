@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import Modbus from 'modbus-serial';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort, requireBinary, spawnService, usePtyPair, waitFor } from '../../../tests/harness/index.js';
 import { openDevice, runtimeWith, schedulerOf } from '../tests/support.js';
@@ -72,6 +73,21 @@ describe('tidegate simulate modbus, read by mbpoll (a real Modbus master)', () =
     expect(lane1[3]).toBeLessThanOrEqual(1500); // flow, veh/h
     expect(lane1[4]).toBeGreaterThanOrEqual(200); // mean speed, 0.1 km/h
     expect(lane1[4]).toBeLessThanOrEqual(900);
+  });
+
+  it('modbus-serial (another independent master) reads it too', async () => {
+    const port = await freePort();
+    const sim = await simulate(['--profile', 'sdm120', '--tcp', String(port)]);
+    cleanups.push(() => sim.stop());
+    const client = new Modbus.default();
+    cleanups.push(() => new Promise<void>((resolve) => client.close(() => resolve())));
+    await client.connectTCP('127.0.0.1', { port });
+    client.setID(1);
+    client.setTimeout(3000);
+    const { buffer } = await client.readInputRegisters(0x46, 2);
+    expect(buffer.readFloatBE(0)).toBeGreaterThanOrEqual(Math.fround(49.95));
+    expect(buffer.readFloatBE(0)).toBeLessThanOrEqual(Math.fround(50.05));
+    await expect(client.readInputRegisters(0x100, 1)).rejects.toMatchObject({ modbusCode: 2 });
   });
 
   it('the driver reads the simulator; an address the slave refuses is rejected alone, the rest kept', async () => {
