@@ -2,6 +2,7 @@ import { Aedes } from 'aedes';
 import type { Logger } from 'pino';
 import { createDashboardHandler } from '../dashboard/handler.js';
 import type { Ingestor } from '../ingest/ingestor.js';
+import { filterWithin } from './acl.js';
 import { installAuth } from './auth.js';
 import { type BrokerConfig, type BrokerConfigInput, parseBrokerConfig } from './config.js';
 import { healthAndMetricsHandler } from './http.js';
@@ -37,7 +38,6 @@ export interface StartBrokerOptions {
 /** The parts of aedes' persistence used here (aedes' types do not declare it). */
 interface AedesStore {
   addSubscriptions(client: { id: string }, subs: { topic: string; qos: number }[]): Promise<unknown>;
-  outgoingStream(client: { id: string }): AsyncIterable<unknown>;
 }
 
 const IN_PROCESS_INGESTOR = 'tidegate-ingest-in-process';
@@ -121,11 +121,45 @@ export async function startBroker(input: BrokerConfigInput | BrokerConfig, optio
     );
   }
 
+  // Messages a durable session still has to acknowledge: published for it minus its PUBACKs.
   const durableIds = new Set(durable.map((d) => d.clientId));
-  const queuedFor = async (clientId: string): Promise<number> => {
-    let n = 0;
-    for await (const _ of store.outgoingStream({ id: clientId })) n++;
-    return n;
+  const unacked = new Map(durable.map((d) => [d.clientId, 0]));
+  aedes.on('publish', (packet, client) => {
+    if (!client || packet.qos === 0) return;
+    for (const d of durable)
+      if (d.topics.some((t) => filterWithin(packet.topic, t)))
+        unacked.set(d.clientId, (unacked.get(d.clientId) ?? 0) + 1);
+  });
+  aedes.on('ack', (_packet, client) => {
+    if (client && durableIds.has(client.id)) unacked.set(client.id, (unacked.get(client.id) ?? 0) - 1);
+  });
+  // aedes sends the PUBACK before it hands a message on: count those acknowledged but not yet handed on.
+  let handingOn = 0;
+  let progress = 0;
+  const authorize = aedes.authorizePublish;
+  aedes.authorizePublish = (client, packet, done) =>
+    authorize(client, packet, (err) => {
+      if (!err && client && packet.qos > 0) handingOn++;
+      done(err);
+    });
+  aedes.published = (packet, client, done) => {
+    if (client && packet.qos > 0) handingOn--;
+    progress++;
+    done(null);
+  };
+  aedes.on('ack', () => progress++);
+  const busy = () => handingOn > 0 || [...unacked.values()].some((n) => n > 0);
+  /** Until nothing is pending, or nothing moved for `quietMs` (a PUBACK that could not be written), or the deadline. */
+  const settle = async (deadline: number, quietMs = 500) => {
+    let last = progress;
+    let lastMoved = Date.now();
+    while (busy() && Date.now() < deadline && Date.now() - lastMoved < quietMs) {
+      await new Promise((r) => setTimeout(r, 20));
+      if (progress !== last) {
+        last = progress;
+        lastMoved = Date.now();
+      }
+    }
   };
 
   const running: RunningBroker = {
@@ -143,10 +177,8 @@ export async function startBroker(input: BrokerConfigInput | BrokerConfig, optio
       // Gateways go first (they keep unacknowledged messages and send them again)...
       const clients = (aedes as unknown as { clients: Record<string, { id: string; close(): void }> }).clients;
       for (const c of Object.values(clients)) if (!durableIds.has(c.id)) c.close();
-      // ...then durable sessions get a moment to take what is queued for them.
-      for (const id of durableIds)
-        while (Date.now() < deadline && clients[id] && (await queuedFor(id)) > 0)
-          await new Promise((r) => setTimeout(r, 50));
+      // ...then what they had sent is handed on, and durable sessions get a moment to acknowledge it.
+      await settle(deadline);
       await ingestor?.close();
       await listeners.close();
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
