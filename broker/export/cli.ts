@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import { registerCarbonCommands } from '../carbon/cli.js';
+import { addOpenDataOptions, openDataExportAction } from '../opendata/cli.js';
 import { addInfluxOptions, connectionFromOptions } from './connection.js';
 import { AGGREGATE_FUNCTIONS, EXPORT_FORMATS, type ExportRequest, parseWhere } from './request.js';
 
@@ -29,7 +30,8 @@ export function registerExportCommands(program: Command): void {
     .option('-o, --output <file>', 'write here instead of stdout')
     .option('--no-progress', 'no progress bar, even on a terminal');
   // Options that hand the export to another module (e.g. --open-data → broker/opendata/) are added here.
-  addInfluxOptions(command).action(async (options) => {
+  addInfluxOptions(addOpenDataOptions(command)).action(async (options) => {
+    if (options.openData) return openDataExportAction(options);
     const [{ parseTime }, { exportMeasurement }, { createProgress }, { createWriteStream }, { finished }] =
       await Promise.all([
         import('./time.js'),

@@ -19,7 +19,9 @@ export async function* queryChunks(
   const res = await fetch(`${connection.url}/query`, { method: 'POST', body: params });
   if (!res.ok || !res.body) throw new InfluxError(statement, `HTTP ${res.status} ${await res.text()}`);
   const decoder = new TextDecoder();
-  let pending = '';
+  // A chunk line can be megabytes long and arrive in many reads: keep the pieces and look for the end of
+  // the line only in each new piece, instead of rescanning a growing string.
+  let pieces: string[] = [];
   const parse = (line: string): QueryResult[] => {
     const body = parseInfluxJson<{ error?: string; results?: QueryResult[] }>(line);
     const error = body.error ?? body.results?.find((r) => r.error)?.error;
@@ -27,15 +29,19 @@ export async function* queryChunks(
     return body.results ?? [];
   };
   for await (const bytes of res.body as unknown as AsyncIterable<Uint8Array>) {
-    pending += decoder.decode(bytes, { stream: true });
-    let nl = pending.indexOf('\n');
+    let text = decoder.decode(bytes, { stream: true });
+    let nl = text.indexOf('\n');
     while (nl >= 0) {
-      const line = pending.slice(0, nl);
-      pending = pending.slice(nl + 1);
+      pieces.push(text.slice(0, nl));
+      const line = pieces.join('');
+      pieces = [];
+      text = text.slice(nl + 1);
       if (line.trim()) yield* parse(line);
-      nl = pending.indexOf('\n');
+      nl = text.indexOf('\n');
     }
+    if (text) pieces.push(text);
   }
-  pending += decoder.decode();
-  if (pending.trim()) yield* parse(pending);
+  pieces.push(decoder.decode());
+  const rest = pieces.join('');
+  if (rest.trim()) yield* parse(rest);
 }

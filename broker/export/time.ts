@@ -28,9 +28,21 @@ export function parseTime(text: string, option: string, nowMs = Date.now()): big
 
 /** RFC 3339 in UTC with the fraction InfluxDB would print (trailing zeros dropped), e.g. 2026-01-31T12:00:00.5Z. */
 export function formatTime(ns: bigint): string {
-  const ms = ns / 1_000_000n - (ns % 1_000_000n < 0n ? 1n : 0n);
-  const sub = ns - ms * 1_000_000n; // 0 ≤ sub < 1e6
-  const iso = new Date(Number(ms)).toISOString(); // …SS.mmmZ
-  const fraction = `${iso.slice(20, 23)}${sub.toString().padStart(6, '0')}`.replace(/0+$/, '');
-  return `${iso.slice(0, 19)}${fraction ? `.${fraction}` : ''}Z`;
+  let seconds = ns / 1_000_000_000n;
+  let sub = ns - seconds * 1_000_000_000n;
+  if (sub < 0n) {
+    seconds -= 1n;
+    sub += 1_000_000_000n;
+  }
+  // Rows come in time order: the date part changes once a second at most, so it is formatted once.
+  if (seconds !== lastSecond) {
+    lastSecond = seconds;
+    lastPrefix = new Date(Number(seconds) * 1000).toISOString().slice(0, 19);
+  }
+  if (sub === 0n) return `${lastPrefix}Z`;
+  let fraction = sub.toString().padStart(9, '0');
+  while (fraction.endsWith('0')) fraction = fraction.slice(0, -1);
+  return `${lastPrefix}.${fraction}Z`;
 }
+let lastSecond: bigint | undefined;
+let lastPrefix = '';
