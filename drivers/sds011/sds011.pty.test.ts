@@ -86,6 +86,29 @@ describe('sds011 driver ⇄ simulator over a PTY pair', () => {
       await simulation;
     }
   });
+  it('query mode with sleep between polls: the sensor is put to sleep at set-up and woken for each poll', async () => {
+    const simulatorStop = new AbortController();
+    const commands: string[] = [];
+    const simulation = runSds011Simulator(
+      simulatorOptions({ mode: 'query', count: 0, intervalMs: 20, observe: (command) => commands.push(command) }),
+      simulatorStop.signal,
+    );
+    const { handle } = await openDriver({ mode: 'query', sleepBetweenPolls: true, warmupS: 0, timeoutMs: 10_000 });
+    try {
+      // A sleeping SDS011 ignores queries: each answer shows the wake command went first.
+      for (let i = 0; i < 3; i++) expect(await handle.poll!()).toHaveLength(1);
+      await waitFor(() => commands.length >= 13, 'the last sleep command');
+      expect(commands).toEqual([
+        ...['work', 'mode query', 'period 0', 'sleep'],
+        ...['work', 'query', 'sleep', 'work', 'query', 'sleep', 'work', 'query', 'sleep'],
+      ]);
+    } finally {
+      await handle.close();
+      simulatorStop.abort();
+      await simulation;
+    }
+  });
+
   it('reads again after the adapter is unplugged and plugged back, and says so through its state', async () => {
     const { sink, handle } = await openDriver({ mode: 'active' });
     try {

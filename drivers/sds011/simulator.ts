@@ -31,6 +31,8 @@ export interface Sds011SimulatorOptions extends SerialSimulatorOptions {
   mode: 'active' | 'query';
   deviceId: number;
   pm25: number;
+  /** Told each command the sensor obeys ("work", "sleep", "query", "mode active", "period 0"…), for tests. */
+  observe?: (command: string) => void;
 }
 
 /** The values of the n-th data frame: a slow sawtooth around the base, PM10 about 1.6 × PM2.5. */
@@ -93,13 +95,17 @@ export async function runSds011Simulator(
       const [op, set, value] = [cmd[2] as number, cmd[3] === 1, cmd[4] as number];
       if (op === CMD_REPORTING_MODE) {
         if (set) mode = value === 1 ? 'query' : 'active';
+        if (set) options.observe?.(`mode ${mode}`);
         void reply([op, cmd[3] as number, mode === 'query' ? 1 : 0, 0]);
       } else if (op === CMD_QUERY_DATA) {
+        options.observe?.(working ? 'query' : 'query ignored (asleep)');
         if (working && !stop.aborted) void sendData();
       } else if (op === CMD_SLEEP_WORK) {
         if (set) working = value === 1;
+        if (set) options.observe?.(working ? 'work' : 'sleep');
         void reply([op, cmd[3] as number, working ? 1 : 0, 0]);
       } else if (op === CMD_WORKING_PERIOD) {
+        if (set) options.observe?.(`period ${value}`);
         void reply([op, cmd[3] as number, value, 0]);
       } else if (op === CMD_FIRMWARE) {
         void reply([op, 0x0f, 0x07, 0x0a]); // firmware 15-07-10, the protocol document's example

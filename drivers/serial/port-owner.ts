@@ -150,7 +150,13 @@ export class SerialPortOwner extends EventEmitter<PortOwnerEvents> {
   private async attempt(): Promise<void> {
     if (this.closed) return;
     const { path, baudRate, dataBits, parity, stopBits } = this.settings;
-    const port = new SerialPort({ path, baudRate, dataBits, parity, stopBits, autoOpen: false });
+    let port: SerialPort;
+    try {
+      port = new SerialPort({ path, baudRate, dataBits, parity, stopBits, autoOpen: false });
+    } catch (error) {
+      // Settings serialport refuses (a baud rate of 0, say): retrying cannot help.
+      throw new Error(`serial port ${path}: ${(error as Error).message}`);
+    }
     port.on('error', () => {}); // reported through open/close callbacks below
     const error = await new Promise<Error | null>((resolve) => port.open(resolve));
     if (this.closed) {
@@ -211,7 +217,9 @@ export class SerialPortOwner extends EventEmitter<PortOwnerEvents> {
 
   private scheduleRetry(): void {
     this.retryDelay = nextDelay(this.retryDelay, this.backoff);
-    this.retryTimer = setTimeout(() => void this.attempt(), this.retryDelay);
+    this.retryTimer = setTimeout(() => {
+      this.attempt().catch((error: Error) => this.setDown(error.message));
+    }, this.retryDelay);
   }
 
   /** Emits 'down' once per outage (not on every failed retry), with the first reason. */
