@@ -48,7 +48,8 @@ describe('three Senseair S8 on one RS-485 line (pymodbus RTU on a socat PTY pair
     for (const unit of [1, 2, 3]) {
       const { handle, sink } = await openDevice(
         runtime,
-        { bus: 'line', unit, profile: 'senseair-s8', timeoutMs: 300, retries: 1 },
+        // Each slave has its own budget: the one that will be switched off is given a short timeout.
+        { bus: 'line', unit, profile: 'senseair-s8', timeoutMs: unit === 2 ? 300 : 2000, retries: 1 },
         `s8-${unit}`,
       );
       loops[unit] = pollLoop(handle, sink, () => stop);
