@@ -22,6 +22,7 @@ export function addOpenDataOptions(command: Command): Command {
 }
 
 export interface OpenDataCliOptions {
+  measurement: string;
   from: string;
   to: string;
   cellSize: string;
@@ -41,6 +42,8 @@ export async function runOpenDataExport(
   options: OpenDataCliOptions,
   output: NodeJS.WritableStream,
 ): Promise<OpenDataResult> {
+  if (options.measurement !== 'electricity')
+    throw new Error(`--open-data: publishes self-data electricity only, not "${options.measurement}" (-m electricity)`);
   const [{ exportOpenData }, { formatOpenData, summarizeOpenData }] = await Promise.all([
     import('./query.js'),
     import('./format.js'),
@@ -60,4 +63,27 @@ export async function runOpenDataExport(
   output.write(formatOpenData(result, options.format));
   process.stderr.write(`tidegate export: ${summarizeOpenData(result, minContributors)}\n`);
   return result;
+}
+
+/** The action of `tidegate export --open-data`: connection and output as the export command takes them. */
+export async function openDataExportAction(
+  options: OpenDataCliOptions & {
+    output?: string;
+    influxUrl: string;
+    database: string;
+    username?: string;
+    passwordFile?: string;
+  },
+): Promise<void> {
+  const [{ connectionFromOptions }, { createWriteStream }, { finished }] = await Promise.all([
+    import('../export/connection.js'),
+    import('node:fs'),
+    import('node:stream/promises'),
+  ]);
+  const output = options.output ? createWriteStream(options.output) : process.stdout;
+  await runOpenDataExport(connectionFromOptions(options), options, output);
+  if (options.output) {
+    output.end();
+    await finished(output);
+  }
 }

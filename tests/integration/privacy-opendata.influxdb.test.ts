@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { exportOpenData } from '../../broker/opendata/query.js';
 import { createPrivacyStage, laeaInverse } from '../../edge/privacy/index.js';
@@ -12,6 +14,7 @@ import { tempDir, useInflux } from '../harness/index.js';
  * the open-data export must publish exactly the areas with at least 10 distinct meters.
  */
 const influx = useInflux();
+const run = promisify(execFile);
 const DAY1 = ns('2026-06-01T22:00:00Z'); // local midnight, 2 June 2026
 const DAY2 = ns('2026-06-02T22:00:00Z');
 const DAY3 = ns('2026-06-03T22:00:00Z');
@@ -128,6 +131,30 @@ describe('open-data export', () => {
     const fine = await exportOpenData(connection, { ...base, cellSize: 200, period: 'all' });
     expect(fine.cells).toEqual([]);
     expect(fine.refusedCells).toBeGreaterThan(0);
+
+    // The same through the real CLI.
+    const cli = await run(process.execPath, [
+      'bin/tidegate.js',
+      'export',
+      '-m',
+      'electricity',
+      '--open-data',
+      '--from',
+      '2026-06-02',
+      '--to',
+      '2026-06-04',
+      '--period',
+      'all',
+      '--influx-url',
+      influx().url,
+      '--database',
+      'city',
+    ]);
+    expect(cli.stdout.trim().split('\n')).toEqual([
+      'period,area,contributors,energy_wh',
+      ...overRange.cells.map((c) => `${c.period},${c.area},${c.contributors},${c.energyWh}`),
+    ]);
+    expect(cli.stderr).toContain('4 cells published, 2 cells refused (fewer than 10 contributors)');
   });
 
   it('refuses a floor below 10 and names the option', async () => {
