@@ -80,6 +80,25 @@ describe('createPrivacyStage', () => {
     expect(third.tick(midnight + DAY + 2n)).toEqual([]);
   });
 
+  it('a consent widened at a restart mid-day releases half-hours only from the next boundary on', () => {
+    const dir = tempDir('tidegate-privacy-');
+    const readings = [...linkyReadings({ adco: '031664001115' }, midnight, midnight + DAY, 60)];
+    const restartAt = 12 * 60 + 10; // 12:10 local
+    const daily = createPrivacyStage({ stateDir: dir, devices: [{ id: 'linky', consent: 'daily' }] });
+    const before = run(daily, readings.slice(0, restartAt));
+    daily.close();
+    const widened = createPrivacyStage({ stateDir: dir, devices: [{ id: 'linky', consent: 'half-hourly' }] });
+    const after = [...run(widened, readings.slice(restartAt)), ...widened.tick(midnight + DAY)];
+    expect(before).toEqual([]);
+    const halfHours = after.filter((r) => r.tags.granularity === 'half-hourly');
+    // 12:30 to midnight: 23 half-hours; nothing of the morning at half-hour granularity.
+    expect(halfHours).toHaveLength(23);
+    expect(halfHours[0]!.time).toBe(midnight + (12n * 60n + 30n) * 60_000_000_000n);
+    const [day] = after.filter((r) => r.tags.granularity === 'daily');
+    const total = (r: Reading) => (r.fields.energy_hc_wh as bigint) + (r.fields.energy_hp_wh as bigint);
+    expect(day!.fields.energy_wh).toBe(total(readings.at(-1)!) - total(readings[0]!));
+  });
+
   it('sets aside an unreadable state file, saying which and why', () => {
     const dir = tempDir('tidegate-privacy-');
     writeFileSync(join(dir, STATE_FILE), '{"version":1,"devices":{"linky":{"consent":"weekly"}}}');
