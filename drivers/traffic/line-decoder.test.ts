@@ -75,3 +75,15 @@ describe('traffic decoder under fuzz', () => {
     );
   });
 });
+
+describe('traffic line decoder and long noise', () => {
+  it('keeps the record glued behind more noise than a line can hold, and reports the noise once', () => {
+    const noise = 'x'.repeat(5000);
+    const bytes = Buffer.from(`${noise}2026-11-28,14:00:05.100,1,50.0,15.0,400,30,2\r\n`, 'latin1');
+    for (const chunkSize of [Number.POSITIVE_INFINITY, 1, 100]) {
+      const out = decodeCapture(decoder, bytes, { chunkSize });
+      expect(out.readings.map((r) => r.fields.count)).toEqual([1n]);
+      expect(out.rejections.map((r) => r.reason)).toEqual(['oversized']);
+    }
+  });
+});

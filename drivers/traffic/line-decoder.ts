@@ -1,7 +1,7 @@
 import type { StreamDecoder } from '../driver.js';
 import { parseRecord, RECORD_START, type VehicleRecord } from './record.js';
 
-/** No per-vehicle line is anywhere near this long. */
+/** No per-vehicle line is anywhere near this long: beyond twice this, only the last MAX_LINE characters are kept. */
 const MAX_LINE = 256;
 
 export interface LineEvents {
@@ -19,7 +19,8 @@ const printable = (text: string) => text.replace(/[^\x20-\x7e]/g, '.');
  */
 export class TrafficLineDecoder implements StreamDecoder {
   private line = '';
-  private overflowing = false;
+  /** Characters dropped from the front of the current line (noise without line ends). */
+  private dropped = 0;
 
   constructor(private readonly events: LineEvents) {}
 
@@ -36,36 +37,39 @@ export class TrafficLineDecoder implements StreamDecoder {
   }
 
   end(): void {
-    if (this.overflowing) this.overflowing = false;
+    if (this.dropped > 0) this.reportDropped();
     else if (this.line !== '')
       this.events.rejected('truncated', `"${printable(this.line)}" has no line end before the end of input`);
     this.line = '';
   }
 
   private append(text: string): void {
-    if (this.overflowing) return;
     this.line += text;
-    if (this.line.length > MAX_LINE) {
-      this.events.rejected(
-        'oversized',
-        `line longer than ${MAX_LINE} characters: "${printable(this.line.slice(0, 40))}…"`,
-      );
-      this.line = '';
-      this.overflowing = true;
+    if (this.line.length > 2 * MAX_LINE) {
+      // Keep the tail: a record may yet start in it, glued behind the noise.
+      this.dropped += this.line.length - MAX_LINE;
+      this.line = this.line.slice(-MAX_LINE);
     }
   }
 
+  private reportDropped(): void {
+    this.events.rejected('oversized', `${this.dropped + this.line.length} characters without a line end`);
+    this.dropped = 0;
+  }
+
   private finishLine(): void {
-    if (this.overflowing) {
-      this.overflowing = false;
-      return;
-    }
     let line = this.line.endsWith('\r') ? this.line.slice(0, -1) : this.line;
     this.line = '';
+    const overflowed = this.dropped > 0;
+    if (overflowed) this.reportDropped();
     if (line === '') return;
     const starts = [...line.matchAll(RECORD_START)].map((m) => m.index ?? 0);
     const last = starts.at(-1);
-    if (last !== undefined && last > 0) {
+    if (overflowed) {
+      // The noise is reported as oversized; only a record behind it remains to be read.
+      if (last === undefined) return;
+      line = line.slice(last);
+    } else if (last !== undefined && last > 0) {
       const front = line.slice(0, last);
       this.events.rejected(starts[0] === 0 ? 'truncated' : 'garbage', `"${printable(front)}" before a record`);
       line = line.slice(last);
