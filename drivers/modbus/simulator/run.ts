@@ -14,6 +14,8 @@ export interface SimulatorOptions {
   unit?: string;
   baudRate?: string;
   parity?: string;
+  /** No 'serving on …' line on stderr (for in-process use, the benchmark). */
+  quiet?: boolean;
 }
 
 /** `tidegate simulate modbus`: serves the profile until the signal aborts; values move every second. */
@@ -27,14 +29,15 @@ export async function runSimulator(raw: Record<string, unknown>, signal: AbortSi
   const started = Date.now();
   const ticker = setInterval(() => image.update((Date.now() - started) / 1000), 1000);
   try {
-    if (options.tcp !== undefined) await serveTcp(image, options.host ?? '127.0.0.1', Number(options.tcp), signal);
+    if (options.tcp !== undefined)
+      await serveTcp(image, options.host ?? '127.0.0.1', Number(options.tcp), signal, !options.quiet);
     else await serveRtu(image, options, unit, signal);
   } finally {
     clearInterval(ticker);
   }
 }
 
-async function serveTcp(image: RegisterImage, host: string, port: number, signal: AbortSignal): Promise<void> {
+async function serveTcp(image: RegisterImage, host: string, port: number, signal: AbortSignal, announce: boolean) {
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     sockets.add(socket);
@@ -54,7 +57,7 @@ async function serveTcp(image: RegisterImage, host: string, port: number, signal
     server.once('error', reject);
     server.listen(port, host, () => resolve());
   });
-  process.stderr.write(`modbus simulator: Modbus TCP on ${host}:${port}\n`);
+  if (announce) process.stderr.write(`modbus simulator: Modbus TCP on ${host}:${port}\n`);
   await new Promise<void>((resolve) => {
     if (signal.aborted) resolve();
     signal.addEventListener('abort', () => resolve(), { once: true });
