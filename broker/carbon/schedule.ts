@@ -25,30 +25,37 @@ export function startCarbonSchedule(options: {
 }): CarbonSchedule {
   const expression = options.cron ?? '7 * * * *';
   if (!cron.validate(expression)) throw new Error(`carbon schedule: "${expression}" is not a cron expression`);
+  let running: Promise<void> | undefined;
+  const run = async () => {
+    try {
+      const nowNs = BigInt(Date.now()) * 1_000_000n;
+      const toNs = nowNs - (nowNs % HOUR_NS);
+      const fromNs = toNs - BigInt(options.lookbackHours ?? 48) * HOUR_NS;
+      const csv = options.config.electricity.intensityCsv;
+      const summary = await computeCarbon(options.connection, {
+        fromNs,
+        toNs,
+        config: options.config,
+        intensitySeries: csv ? loadIntensityCsv(csv) : undefined,
+      });
+      options.onRun?.(summary);
+    } catch (e) {
+      options.onError?.(e as Error);
+    }
+  };
   const task = cron.schedule(
     expression,
     async () => {
-      try {
-        const nowNs = BigInt(Date.now()) * 1_000_000n;
-        const toNs = nowNs - (nowNs % HOUR_NS);
-        const fromNs = toNs - BigInt(options.lookbackHours ?? 48) * HOUR_NS;
-        const csv = options.config.electricity.intensityCsv;
-        const summary = await computeCarbon(options.connection, {
-          fromNs,
-          toNs,
-          config: options.config,
-          intensitySeries: csv ? loadIntensityCsv(csv) : undefined,
-        });
-        options.onRun?.(summary);
-      } catch (e) {
-        options.onError?.(e as Error);
-      }
+      running = run();
+      await running;
     },
     { name: 'tidegate-carbon', noOverlap: true },
   );
   return {
+    /** Stops the schedule and waits for a run in progress to end. */
     async stop() {
       await task.stop();
+      await running;
       await task.destroy();
     },
   };

@@ -1,4 +1,4 @@
-import { type InfluxConnection, query } from './http.js';
+import { type InfluxConnection, InfluxError, type QueryResult, query } from './http.js';
 import { ROLLUP_LEVELS, ROLLUPS, type RollupLevelName, rollupSelect } from './rollups.js';
 
 export interface BackfillRange {
@@ -35,7 +35,7 @@ export async function backfillRollups(
       if (range.measurements && !range.measurements.includes(rollup.measurement)) continue;
       for (let start = from; start < to; start += SLICE_NS) {
         const end = start + SLICE_NS < to ? start + SLICE_NS : to;
-        const [result] = await query(
+        const [result] = await selectInto(
           connection,
           rollupSelect(connection.database, rollup, level, { fromNs: start, toNs: end }),
         );
@@ -56,4 +56,20 @@ export function floorTo(ns: bigint, step: bigint): bigint {
 export function ceilTo(ns: bigint, step: bigint): bigint {
   const f = floorTo(ns, step);
   return f === ns ? ns : f + step;
+}
+
+/**
+ * InfluxDB 1.6 can answer a SELECT … INTO with "write failed" when a continuous query writes into the same
+ * new shard at that moment (seen on a fresh database, when the CQs first run). The statement only rewrites
+ * the same points, so it is retried a few times.
+ */
+async function selectInto(connection: InfluxConnection, statement: string): Promise<QueryResult[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await query(connection, statement);
+    } catch (e) {
+      if (!(e instanceof InfluxError && e.reason === 'write failed') || attempt >= 5) throw e;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
 }

@@ -2,10 +2,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { computeCarbon } from '../../broker/carbon/compute.js';
-import { loadCarbonConfig } from '../../broker/carbon/config.js';
+import { defaultCarbonConfig, loadCarbonConfig } from '../../broker/carbon/config.js';
 import { parseIntensityCsv } from '../../broker/carbon/intensity-csv.js';
+import { startCarbonSchedule } from '../../broker/carbon/schedule.js';
 import { ensureSchema, type InfluxConnection } from '../../broker/schema/index.js';
-import { tempDir, useInflux } from '../harness/index.js';
+import { tempDir, useInflux, waitFor } from '../harness/index.js';
 
 const influx = useInflux();
 const DB = 'tidegate';
@@ -207,5 +208,39 @@ describe('carbon indicators against a real InfluxDB', () => {
     expect(() => loadCarbonConfig(path)).toThrow(`${path}:5: traffic.segmentsKm.road-1:`);
     const typo = configFile('electricity:\n  factor: 50\n');
     expect(() => loadCarbonConfig(typo)).toThrow(/:1: electricity: .*factor/);
+  });
+
+  it('the scheduled job writes the carbon points of the last whole hours', async () => {
+    const now = BigInt(Date.now()) * 1_000_000n;
+    const lines = [100, 70, 40].map(
+      (ago, i) =>
+        `electricity,device=sched-1,gateway=gw-9 energy_import_wh=${1000 + i * 100}i ${now - BigInt(ago) * MIN}`,
+    );
+    expect((await influx().write(DB, lines.join('\n'))).status).toBe(204);
+    const runs: number[] = [];
+    const schedule = startCarbonSchedule({
+      connection: conn(),
+      config: defaultCarbonConfig(),
+      cron: '* * * * * *', // every second, for the test
+      lookbackHours: 3,
+      onRun: (s) => runs.push(s.pointsWritten),
+      onError: (e) => {
+        runs.push(-1);
+        console.error(e);
+      },
+    });
+    try {
+      await waitFor(
+        async () => (await influx().rows(`SELECT * FROM ${DB}.hourly.carbon WHERE device = 'sched-1'`)).length > 0,
+        'scheduled carbon points',
+        30_000,
+      );
+    } finally {
+      await schedule.stop();
+    }
+    expect(runs).not.toContain(-1);
+    expect(runs[0]).toBeGreaterThan(0);
+    const points = await influx().rows(`SELECT * FROM ${DB}.hourly.carbon WHERE device = 'sched-1'`);
+    expect(points.map((p) => p.energy_wh).reduce((a, b) => Number(a) + Number(b), 0)).toBeGreaterThan(0);
   });
 });
