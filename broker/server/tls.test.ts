@@ -1,0 +1,67 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import mqtt from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../../tests/harness/index.js';
+import { addUser, type RunningBroker, startBroker } from './index.js';
+
+/** MQTT over TLS with a cert and key file (a self-signed pair made with openssl for the test). */
+const dir = tempDir('tidegate-tls-');
+let broker: RunningBroker;
+let password: string;
+
+beforeAll(async () => {
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
+  const usersFile = join(dir, 'users.yaml');
+  password = (await addUser(usersFile, 'gw-tls', 'gateway')).password;
+  broker = await startBroker({
+    usersFile,
+    listeners: {
+      mqtts: { port: 0, cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') },
+      http: { port: 0, anonymous: 'operator' },
+    },
+  });
+}, 30_000);
+
+afterAll(async () => {
+  await broker?.close({ drainMs: 0 });
+});
+
+describe('listeners', () => {
+  it('accepts MQTT over TLS with the configured certificate, and refuses a wrong password there too', async () => {
+    const ca = readFileSync(join(dir, 'cert.pem'));
+    const client = await mqtt.connectAsync(broker.mqttsUrl!, { username: 'gw-tls', password, ca, reconnectPeriod: 0 });
+    expect(client.connected).toBe(true);
+    await client.endAsync();
+    await expect(
+      mqtt.connectAsync(broker.mqttsUrl!, { username: 'gw-tls', password: 'not-the-password', ca, reconnectPeriod: 0 }),
+    ).rejects.toMatchObject({ code: 4 });
+  });
+
+  it('lets anonymous clients in only where a listener says so, with that role', async () => {
+    const watcher = await mqtt.connectAsync(broker.wsUrl!, { reconnectPeriod: 0 });
+    expect((await watcher.subscribeAsync('tidegate/#')).map((g) => g.qos)).toEqual([0]);
+    await watcher.endAsync();
+  });
+});
