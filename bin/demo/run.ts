@@ -1,5 +1,6 @@
 import { createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { pino } from 'pino';
 import { freeTcpPort, type ManagedInflux, startManagedInflux } from '../../broker/influxdb/managed.js';
 import { addUser, generatePassword, type RunningBroker, startBroker } from '../../broker/server/index.js';
 import { demoGatewayConfig } from './gateway-config.js';
@@ -72,15 +73,22 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     const operatorSecret = join(runDir, 'operator.secret');
     writeFileSync(operatorSecret, `${operator.password}\n`, { mode: 0o600 });
 
-    broker = await startBroker({
-      usersFile,
-      listeners: { mqtt: { port: Number(options.mqttPort) }, http: { port: Number(options.httpPort) } },
-      ingest: {
-        enabled: true,
-        influx: { url: influxUrl, database: DATABASE },
-        spill: { path: join(dir, 'ingest-queue.db') },
+    const brokerLog = pino(
+      { name: 'broker', level: 'info' },
+      pino.destination({ dest: join(dir, 'logs', 'broker.log'), mkdir: true }),
+    );
+    broker = await startBroker(
+      {
+        usersFile,
+        listeners: { mqtt: { port: Number(options.mqttPort) }, http: { port: Number(options.httpPort) } },
+        ingest: {
+          enabled: true,
+          influx: { url: influxUrl, database: DATABASE },
+          spill: { path: join(dir, 'ingest-queue.db') },
+        },
       },
-    });
+      { logger: brokerLog },
+    );
 
     const tty = (name: string) => group.ptyPair(`socat-${name}`, join(runDir, 'tty', name));
     const [sds011, teleinfoH, teleinfoS, traffic, rs485] = await Promise.all(

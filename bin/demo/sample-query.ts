@@ -38,7 +38,7 @@ export async function waitForEveryDriver(url: string, db: string, timeoutMs: num
 
 export async function printSampleQuery(url: string, db: string, say: (text: string) => void): Promise<void> {
   const q =
-    'SELECT last("pm2_5_ugm3") AS pm2_5_ugm3, last("pm10_ugm3") AS pm10_ugm3 FROM "air_quality" WHERE time > now() - 5m GROUP BY "device"';
+    'SELECT count("pm2_5_ugm3") AS readings, mean("pm2_5_ugm3") AS pm2_5_ugm3, mean("pm10_ugm3") AS pm10_ugm3 FROM "air_quality" WHERE time > now() - 5m GROUP BY "device"';
   say(
     `Readings of every driver are in InfluxDB. An analyst's query:\n\n  influx -host 127.0.0.1 -port ${new URL(url).port} -database ${db} -execute '${q}'\n`,
   );
@@ -47,9 +47,17 @@ export async function printSampleQuery(url: string, db: string, say: (text: stri
     columns: string[];
     values: unknown[][];
   }[];
+  // Aggregates over the whole range: the time column is the range's start, so it is left out.
   for (const s of series) {
-    say(`  device=${s.tags?.device ?? '?'}  ${s.columns.join('  ')}`);
-    for (const row of s.values) say(`    ${row.join('  ')}`);
+    for (const row of s.values) {
+      if (!row[1]) continue; // devices that measure no particulate matter
+      const cells = s.columns
+        .slice(1)
+        .map(
+          (c, i) => `${c}=${typeof row[i + 1] === 'number' ? Number((row[i + 1] as number).toFixed(2)) : row[i + 1]}`,
+        );
+      say(`  device=${s.tags?.device ?? '?'}  ${cells.join('  ')}`);
+    }
   }
   say('');
 }
