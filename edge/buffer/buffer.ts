@@ -54,6 +54,7 @@ export class ReadingBuffer {
   private storedBytes: number;
   private storedRows: number;
   private readonly statements;
+  private readonly knownDevices = new Set<string>();
 
   constructor(options: BufferOptions) {
     mkdirSync(dirname(options.path), { recursive: true });
@@ -70,10 +71,11 @@ export class ReadingBuffer {
       delete: db.prepare('DELETE FROM readings WHERE seq = ?'),
       totals: db.prepare('SELECT COUNT(*) AS rows, COALESCE(SUM(bytes), 0) AS bytes FROM readings'),
       oldest: db.prepare('SELECT seq, device, bytes FROM readings ORDER BY seq LIMIT ?'),
-      devices: db.prepare('SELECT DISTINCT device FROM readings WHERE held = 0'),
+      allDevices: db.prepare('SELECT DISTINCT device FROM readings'),
+      hasReady: db.prepare('SELECT 1 FROM readings WHERE device = ? AND held = 0 LIMIT 1'),
       next: db
         .prepare(
-          `SELECT seq, device, time, body FROM readings WHERE device = ? AND held = 0 AND (time > ? OR (time = ? AND seq > ?))
+          `SELECT seq, device, time, body FROM readings WHERE device = ? AND held = 0 AND (time, seq) > (?, ?)
            ORDER BY time, seq LIMIT ?`,
         )
         .safeIntegers(true),
@@ -88,12 +90,14 @@ export class ReadingBuffer {
     const totals = this.statements.totals.get() as { rows: number; bytes: number };
     this.storedRows = totals.rows;
     this.storedBytes = totals.bytes;
+    for (const row of this.statements.allDevices.all() as { device: string }[]) this.knownDevices.add(row.device);
   }
 
   /** Queues a reading; it is durable after the next `flush`. */
   add(device: string, reading: Reading, held?: HeldStamp): void {
     const line = encodeLine(reading);
     this.pending.push({ device, time: reading.time, body: line.slice(0, line.lastIndexOf(' ')), held });
+    this.knownDevices.add(device);
   }
 
   /** Marks rows as delivered; they are deleted in the next `flush`. */
@@ -154,9 +158,9 @@ export class ReadingBuffer {
     if (total) this.statements.addCounter.run('dropped', total);
   }
 
-  /** Devices that have rows ready to publish. */
+  /** Devices that have rows ready to publish (one index probe per device ever seen: cheap on a large backlog). */
   devices(): string[] {
-    return (this.statements.devices.all() as { device: string }[]).map((r) => r.device);
+    return [...this.knownDevices].filter((device) => this.statements.hasReady.get(device) !== undefined);
   }
 
   readyCount(device: string): number {
@@ -167,7 +171,7 @@ export class ReadingBuffer {
   next(device: string, after: { time: bigint; seq: number } | undefined, limit: number): BufferedLine[] {
     const time = after?.time ?? -(2n ** 63n);
     const seq = after?.seq ?? -1;
-    const rows = this.statements.next.all(device, time, time, seq, limit) as {
+    const rows = this.statements.next.all(device, time, seq, limit) as {
       seq: bigint;
       device: string;
       time: bigint;

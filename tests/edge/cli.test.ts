@@ -51,6 +51,33 @@ describe('tidegate check, init and edge (the real CLI)', () => {
     );
   });
 
+  it('check finds a missing Modbus profile, an interval the bus cannot honour, a port used twice', async () => {
+    const file = join(dir, 'bus.yaml');
+    writeFileSync(
+      file,
+      `gateway: { id: gw-1 }
+mqtt: { url: mqtt://127.0.0.1:1883 }
+buffer: { path: ${join(dir, 'bus.db')} }
+buses:
+  rs485-1: { port: /dev/ttyUSB0, baudRate: 1200 }
+devices:
+  - { id: meter-1, driver: modbus, bus: rs485-1, unit: 1, profile: sdm999, every: 10s }
+  - { id: meter-2, driver: modbus, bus: rs485-1, unit: 2, profile: sdm630, every: 200ms }
+  - { id: pm-1, driver: sds011, port: /dev/ttyUSB0 }
+`,
+    );
+    const { code, stderr } = await tidegate('check', file);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${file}:7:59: devices[0].profile: modbus profile "sdm999"`);
+    expect(stderr).toMatch(
+      new RegExp(
+        `${file}:8:76: devices\\[1\\]\\.every: every 200ms cannot be honoured: one poll takes about \\d+ ms at 1200 baud`,
+      ),
+    );
+    expect(stderr).toContain(`${file}:5:3: buses.rs485-1: the polls of meter-2 need`);
+    expect(stderr).toContain(`${file}:9:33: devices[2].port: serial port /dev/ttyUSB0 is already used by bus rs485-1`);
+  });
+
   it('edge never starts on a malformed config: no connection is made, exit code 2', async () => {
     const aedes = await startAedes();
     let clients = 0;
