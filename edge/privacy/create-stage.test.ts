@@ -121,6 +121,16 @@ describe('createPrivacyStage', () => {
     expect(stage.process('pm-1', r!)[0]!.tags.cell).toBeUndefined();
   });
 
+  it('places any int64 timestamp in a local period without throwing', () => {
+    const stage = createPrivacyStage({ devices: [{ id: 'linky', consent: 'half-hourly' }] });
+    const [r] = linkyReadings({ adco: 'a' }, midnight, midnight + 1n, 1);
+    for (const time of [-(2n ** 63n), 0n, 2n ** 63n - 1n]) {
+      expect(() => stage.process('linky', { ...r!, time })).not.toThrow();
+      expect(() => stage.tick(time)).not.toThrow();
+    }
+    expect(stage.counters().readingsAggregated).toBe(3);
+  });
+
   it('names the key of an invalid option', () => {
     expect(() => createPrivacyStage({ devices: [{ id: 'linky', consent: 'weekly' as 'daily' }] })).toThrow(
       /key devices\.0\.consent/,
