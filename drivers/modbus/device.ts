@@ -7,10 +7,13 @@ import type { ModbusOptions } from './options.js';
 import { type Block, planRequests, splitBlock } from './plan.js';
 import { resolveRegisterMap } from './profiles.js';
 
+/** Exceptions that say the request's range is wrong (illegal data address, illegal data value). */
+const SPLIT_ON = new Set([2, 3]);
+
 /**
  * One Modbus slave read at each poll: the planned blocks go through the line's scheduler; values are
- * grouped into one reading per tag set. A block refused with an exception is split into one request per
- * value (for this and later polls), so one bad address costs only its own value, reported rejected.
+ * grouped into one reading per tag set. A block refused with exception 02 or 03 is split into one request
+ * per value (for this and later polls), so one bad address costs only its own value, reported rejected.
  */
 export async function openModbusDevice(options: ModbusOptions, context: DeviceContext): Promise<DeviceHandle> {
   const map = resolveRegisterMap(options);
@@ -35,12 +38,14 @@ export async function openModbusDevice(options: ModbusOptions, context: DeviceCo
       for (const def of block.values) results.push({ def, problem: `no answer: ${outcome.reason}` });
       return [block];
     }
-    if (block.values.length > 1) {
+    // Only an address or quantity the slave refuses is worth a retry value by value; a busy or failing
+    // slave (04, 06, ...) would refuse the single reads too.
+    if (block.values.length > 1 && SPLIT_ON.has(outcome.error.code)) {
       const singles = splitBlock(block);
       for (const single of singles) await readBlock(single, results, silent);
       return singles;
     }
-    results.push({ def: block.values[0]!, problem: `modbus ${outcome.error.message}` });
+    for (const def of block.values) results.push({ def, problem: `modbus ${outcome.error.message}` });
     return [block];
   }
 
