@@ -51,7 +51,7 @@ export async function runSds011Simulator(
   signal: AbortSignal,
 ): Promise<SimulatorStats> {
   const stats = emptyStats();
-  const owner = await openSimulatorPort(options, {});
+  const owner = await openSimulatorPort(options, {}, signal);
   let mode = options.mode;
   let working = true;
   let sent = 0;

@@ -77,7 +77,8 @@ export function serialSimulatorOptions(raw: Record<string, unknown>): SerialSimu
   const int = (key: string, fallback: number) => {
     const value = raw[key] ?? fallback;
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 0) throw new Error(`--${key}: "${value}" is not a whole number ≥ 0`);
+    const flag = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`--${flag}: "${value}" is not a whole number ≥ 0`);
     return n;
   };
   const kinds = String(raw.faults ?? FAULT_KINDS.join(','))

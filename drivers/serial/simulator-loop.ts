@@ -29,11 +29,29 @@ export interface SimulatorRun {
   stats: SimulatorStats;
 }
 
-/** Opens the simulator's side of the port (waiting for it to exist) and returns its owner. */
-export async function openSimulatorPort(options: SerialSimulatorOptions, source: Pick<FrameSource, 'line'>) {
+/**
+ * Opens the simulator's side of the port and returns its owner. A port that does not exist yet is
+ * waited for (up to a minute, saying so on stderr), unless the signal aborts first.
+ */
+export async function openSimulatorPort(
+  options: SerialSimulatorOptions,
+  source: Pick<FrameSource, 'line'>,
+  signal?: AbortSignal,
+) {
   const owner = new SerialPortOwner({ path: options.port, baudRate: options.baudRate, ...source.line });
-  await owner.open();
-  await owner.whenOpen(60_000);
+  if (!(await owner.open())) {
+    process.stderr.write(`waiting for ${options.port} to appear\n`);
+    const stop = () => void owner.close();
+    signal?.addEventListener('abort', stop, { once: true });
+    try {
+      await owner.whenOpen(60_000);
+    } catch (error) {
+      await owner.close();
+      if (!signal?.aborted) throw error; // interrupted while waiting: stop quietly
+    } finally {
+      signal?.removeEventListener('abort', stop);
+    }
+  }
   return owner;
 }
 
@@ -47,7 +65,7 @@ export async function runFrameSimulator(
   signal: AbortSignal,
 ): Promise<SimulatorStats> {
   const stats = emptyStats();
-  const owner = await openSimulatorPort(options, source);
+  const owner = await openSimulatorPort(options, source, signal);
   try {
     for (let n = 1; !signal.aborted && (options.count === 0 || n <= options.count); n++) {
       const good = source.frame(n);
