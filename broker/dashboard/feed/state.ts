@@ -142,7 +142,7 @@ export class FeedState {
           if (dev.lastReadingAt === undefined || t >= dev.lastReadingAt) {
             dev.lastReadingAt = t;
             dev.measurement = reading.measurement;
-            dev.fields = { ...dev.fields, ...reading.fields };
+            Object.assign(dev.fields, reading.fields);
             dev.tags = reading.tags;
           }
           for (const [name, value] of Object.entries(reading.fields)) {

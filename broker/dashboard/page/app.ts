@@ -1,7 +1,7 @@
-import type { MqttClient } from 'mqtt';
 import { Topics } from '../../../wire/index.js';
 import { FeedState } from '../feed/state.js';
 import { h, setText } from './dom.js';
+import type { OperatorMqtt } from './mqtt/client.js';
 import { DevicesView } from './views/devices.js';
 import { EventsView } from './views/events.js';
 import { GatewaysView } from './views/gateways.js';
@@ -10,6 +10,9 @@ import { GatewaysView } from './views/gateways.js';
 export interface DashboardProbe {
   counters: FeedState['counters'];
   renders: number;
+  /** Milliseconds spent reading messages into the model, and drawing views: where the page's time goes. */
+  applyMs: number;
+  renderMs: number;
   connected: boolean;
 }
 
@@ -39,29 +42,32 @@ export class DashboardApp {
 
   constructor(
     private readonly root: HTMLElement,
-    private readonly client: MqttClient,
+    private readonly client: OperatorMqtt,
     username: string,
     private readonly onSignOut: (notice?: string) => void,
     prefix = 'tidegate',
   ) {
     const topics = new Topics(prefix);
     this.feed = new FeedState(topics);
-    this.probe = { counters: this.feed.counters, renders: 0, connected: true };
+    this.probe = { counters: this.feed.counters, renders: 0, applyMs: 0, renderMs: 0, connected: true };
     window.tidegateDashboard = this.probe;
     this.gateways = new GatewaysView(this.feed, (gw) => {
       location.hash = `#/gateway/${encodeURIComponent(gw)}`;
     });
     this.events = new EventsView(this.feed);
 
-    client.on('message', (topic, payload) => this.feed.apply(topic, this.decoder.decode(payload)));
-    client.on('connect', () => this.setConnected(true));
-    client.on('close', () => this.setConnected(false));
-    client.on('error', (err: Error & { code?: number }) => {
-      if (err.code === 4 || err.code === 5) this.signOut('The broker no longer accepts this account. Sign in again.');
+    client.onMessage = (topic, payload) => {
+      const t0 = performance.now();
+      this.feed.apply(topic, this.decoder.decode(payload));
+      this.probe.applyMs += performance.now() - t0;
+    };
+    client.onConnectedChange = (on) => this.setConnected(on);
+    client.onRefused = () => this.signOut('The broker no longer accepts this account. Sign in again.');
+    const filters = [topics.allStatus(), topics.allEvents(), topics.allData()];
+    client.subscribe(filters).then((granted) => {
+      const refused = filters.filter((_, i) => granted[i] === 0x80);
+      if (refused.length) this.banner(`The broker does not let this account read ${refused.join(', ')}.`);
     });
-    client
-      .subscribeAsync([topics.allStatus(), topics.allEvents(), topics.allData()], { qos: 0 })
-      .catch((err: Error) => this.banner(`The broker refused a subscription for this account: ${err.message}`));
 
     const signOut = h('button', { type: 'button', id: 'sign-out' }, 'Sign out');
     signOut.addEventListener('click', () => this.signOut());
@@ -108,6 +114,7 @@ export class DashboardApp {
   };
 
   private render(): void {
+    const t0 = performance.now();
     const now = Date.now();
     if (this.devices) this.devices.render(now);
     else if (this.main.firstChild === this.events.element) this.events.render();
@@ -115,6 +122,7 @@ export class DashboardApp {
     const c = this.feed.counters;
     setText(this.footer, `${c.messages} messages · ${c.readings} readings · ${c.unreadable} unreadable`);
     this.probe.renders++;
+    this.probe.renderMs += performance.now() - t0;
   }
 
   private setConnected(on: boolean): void {
@@ -131,7 +139,7 @@ export class DashboardApp {
     if (this.timer) clearInterval(this.timer);
     window.removeEventListener('hashchange', this.route);
     this.devices?.destroy();
-    this.client.end(true);
+    this.client.end();
     this.feed.clear();
     this.onSignOut(notice);
   }

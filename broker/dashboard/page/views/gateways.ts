@@ -1,6 +1,6 @@
 import { formatAge } from '../../feed/format.js';
 import type { FeedState, GatewayView } from '../../feed/state.js';
-import { h, setText } from '../dom.js';
+import { h, setClass, setText } from '../dom.js';
 
 type SortKey = 'state' | 'id' | 'site' | 'lastSeen' | 'version' | 'backlog' | 'clock' | 'devices';
 
@@ -52,6 +52,7 @@ export class GatewaysView {
   private readonly site = h('select', { id: 'site-filter', 'aria-label': 'Site' });
   private readonly search = h('input', { id: 'gateway-filter', type: 'search', placeholder: 'Filter gateways…' });
   private readonly headers = new Map<SortKey, HTMLTableCellElement>();
+  private readonly rows = new Map<string, HTMLTableRowElement>();
   private sortKey: SortKey = 'state';
   private ascending = true;
   private knownSites = '';
@@ -111,27 +112,50 @@ export class GatewaysView {
         (rows.length !== this.feed.gateways.size ? ` · ${rows.length} shown` : ''),
     );
     this.summary.classList.toggle('alarm', offline > 0);
-    const fragment = document.createDocumentFragment();
-    for (const gw of rows) fragment.append(this.row(gw, now));
-    this.body.replaceChildren(fragment);
+    // Rows are kept per gateway and only their changed texts are touched: a steady fleet costs little layout.
+    let at = this.body.firstElementChild;
+    for (const gw of rows) {
+      const row = this.row(gw, now);
+      if (row !== at) this.body.insertBefore(row, at);
+      else at = at.nextElementSibling;
+    }
+    while (at) {
+      const next = at.nextElementSibling;
+      at.remove();
+      at = next;
+    }
+    if (this.rows.size > this.feed.gateways.size)
+      for (const id of this.rows.keys()) if (!this.feed.gateways.has(id)) this.rows.delete(id);
   }
 
   private row(gw: GatewayView, now: number): HTMLTableRowElement {
+    let row = this.rows.get(gw.id);
+    if (!row) {
+      row = h('tr', { 'data-gateway': gw.id, tabindex: 0 });
+      for (const [key, label] of COLUMNS) row.append(h('td', { 'data-label': label, class: key }));
+      this.rows.set(gw.id, row);
+    }
+    if (row.dataset.state !== gw.state) {
+      row.dataset.state = gw.state;
+      row.className = `gw-${gw.state}`;
+    }
     const up = devicesUp(gw);
     const clock = gw.clockSynced === undefined ? '—' : gw.clockSynced ? 'synced' : 'NOT SYNCED';
-    const cell = (label: string, text: string, cls?: string) => h('td', { 'data-label': label, class: cls }, text);
-    return h(
-      'tr',
-      { 'data-gateway': gw.id, 'data-state': gw.state, class: `gw-${gw.state}`, tabindex: 0 },
-      cell('State', gw.state === 'offline' ? 'OFFLINE' : gw.state, 'state'),
-      cell('Gateway', gw.id, 'id'),
-      cell('Site', gw.site ?? '—'),
-      cell('Last seen', formatAge(gw.lastSeen, now)),
-      cell('Version', gw.version ?? '—'),
-      cell('Backlog', gw.backlog === undefined ? '—' : String(gw.backlog), gw.backlog ? 'warn' : undefined),
-      cell('Clock', clock, gw.clockSynced === false ? 'warn' : undefined),
-      cell('Devices up', `${up}/${gw.devices.size}`, up < gw.devices.size ? 'warn' : undefined),
-    );
+    const cells = row.children;
+    const cell = (i: number, text: string, warn = false) => {
+      const td = cells[i] as HTMLElement;
+      setText(td, text);
+      setClass(td, 'warn', warn);
+    };
+    cell(0, gw.state === 'offline' ? 'OFFLINE' : gw.state);
+    cell(1, gw.id);
+    cell(2, gw.site ?? '—');
+    cell(3, formatAge(gw.lastSeen, now));
+    cell(4, gw.version ?? '—');
+    cell(5, gw.backlog === undefined ? '—' : String(gw.backlog), Boolean(gw.backlog));
+    cell(6, clock, gw.clockSynced === false);
+    cell(7, `${up}/${gw.devices.size}`, up < gw.devices.size);
+    return row;
   }
 
   private refreshSites(): void {
