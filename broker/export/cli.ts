@@ -58,7 +58,14 @@ export function registerExportCommands(program: Command): void {
     if (request.every === undefined && options.groupBy !== undefined) throw new Error('--group-by needs --every');
     const output = options.output ? createWriteStream(options.output) : process.stdout;
     const progress = options.progress ? createProgress(fromNs, toNs) : { update() {}, finish() {} };
-    const summary = await exportMeasurement(connectionFromOptions(options), request, output, { progress });
+    let summary: { rows: number };
+    try {
+      summary = await exportMeasurement(connectionFromOptions(options), request, output, { progress });
+    } catch (e) {
+      // `tidegate export … | head`: the reader has what it wanted; that is not a failure.
+      if ((e as NodeJS.ErrnoException).code === 'EPIPE') return;
+      throw e;
+    }
     if (options.output) {
       output.end();
       await finished(output);

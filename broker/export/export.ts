@@ -27,7 +27,16 @@ export async function exportMeasurement(
   const formatter = createFormatter(request.format, plan);
   const progress = options.progress ?? createProgress(request.fromNs, request.toNs);
   let rows = 0;
+  // A closed output (a pipe whose reader went away, a full disk) ends the export with its error instead of
+  // waiting for a 'drain' that will never come.
+  let outputError: Error | undefined;
+  const onError = (e: Error) => {
+    outputError = e;
+  };
+  output.on('error', onError);
   const write = async (text: string) => {
+    if (outputError) throw outputError;
+    // once() rejects if the output emits 'error' while we wait.
     if (text && !output.write(text)) await once(output, 'drain');
   };
   await write(formatter.header());
@@ -55,6 +64,7 @@ export async function exportMeasurement(
     progress.update(window.toNs, rows);
   }
   progress.finish(rows);
+  output.off('error', onError);
   return { rows, windows: plan.windows.length };
 }
 

@@ -16,7 +16,12 @@ export async function* queryChunks(
   params.set('epoch', 'ns');
   params.set('chunked', 'true');
   params.set('chunk_size', String(chunkSize));
-  const res = await fetch(`${connection.url}/query`, { method: 'POST', body: params });
+  let res: Response;
+  try {
+    res = await fetch(`${connection.url}/query`, { method: 'POST', body: params });
+  } catch (e) {
+    throw new InfluxError(statement, `cannot reach ${connection.url} (${(e as Error).message})`);
+  }
   if (!res.ok || !res.body) throw new InfluxError(statement, `HTTP ${res.status} ${await res.text()}`);
   const decoder = new TextDecoder();
   // A chunk line can be megabytes long and arrive in many reads: keep the pieces and look for the end of

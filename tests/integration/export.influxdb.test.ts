@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { exportMeasurement } from '../../broker/export/export.js';
@@ -148,6 +148,34 @@ describe('tidegate export against a real InfluxDB', () => {
     );
     await expect(run({ measurement: 'nothing' })).rejects.toThrow('--measurement: "nothing" has no fields');
     await expect(run({ every: '1h', fields: ['note'] })).rejects.toThrow('--fn mean: field "note" holds strings');
+  });
+
+  it('ends with the output error, instead of waiting forever, when the output breaks', async () => {
+    const broken = new Writable({
+      highWaterMark: 1,
+      write(_chunk, _encoding, callback) {
+        callback(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      },
+    });
+    await expect(
+      exportMeasurement(
+        conn(),
+        { measurement: 'air_quality', where: [], fromNs: T0, toNs: at(180), fn: 'mean', format: 'csv', chunk: '1h' },
+        broken,
+        { progress: noProgress },
+      ),
+    ).rejects.toThrow('write EPIPE');
+  });
+
+  it('says when InfluxDB cannot be reached', async () => {
+    await expect(
+      exportMeasurement(
+        { url: 'http://127.0.0.1:1', database: DB },
+        { measurement: 'air_quality', where: [], fromNs: T0, toNs: at(180), fn: 'mean', format: 'csv', chunk: '1h' },
+        new PassThrough(),
+        { progress: noProgress },
+      ),
+    ).rejects.toThrow('cannot reach http://127.0.0.1:1');
   });
 
   it('runs as `tidegate export` and writes to stdout', async () => {
