@@ -25,6 +25,14 @@ function authError(message: string, returnCode: 4 | 5): AuthenticateError {
 /** Installs authenticate / authorizePublish / authorizeSubscribe on an aedes instance. */
 export function installAuth(broker: Aedes, settings: AuthSettings, metrics: BrokerMetrics, log: Logger): void {
   const principals = new WeakMap<Client, Principal>();
+  /** Per connection, the verdict on each topic it published to (gateways publish to a handful). */
+  const verdicts = new WeakMap<Client, Map<string, string | null>>();
+  const publishVerdict = (principal: Principal, topic: string): string | null => {
+    const problem = publishTopicProblem(topic, settings.prefix, (id) => idProblem(id));
+    if (problem) return `topic ${problem}`;
+    const decision = decide(principal, 'publish', topic, settings.rules, settings.prefix);
+    return decision.allowed ? null : `acl: ${decision.reason}`;
+  };
   /** user name → client ids connected under it */
   const connected = new Map<string, Set<string>>();
 
@@ -82,10 +90,15 @@ export function installAuth(broker: Aedes, settings: AuthSettings, metrics: Brok
     if (!principal) return deny('not authenticated');
     if (packet.payload.length > settings.maxPayloadBytes)
       return deny(`payload of ${packet.payload.length} bytes exceeds limits.maxPayloadBytes`);
-    const problem = publishTopicProblem(packet.topic, settings.prefix, (id) => idProblem(id));
-    if (problem) return deny(`topic ${problem}`);
-    const decision = decide(principal, 'publish', packet.topic, settings.rules, settings.prefix);
-    if (!decision.allowed) return deny(`acl: ${decision.reason}`);
+    const cache = verdicts.get(client) ?? new Map<string, string | null>();
+    verdicts.set(client, cache);
+    let verdict = cache.get(packet.topic);
+    if (verdict === undefined) {
+      verdict = publishVerdict(principal, packet.topic);
+      if (cache.size >= 1000) cache.clear();
+      cache.set(packet.topic, verdict);
+    }
+    if (verdict !== null) return deny(verdict);
     done(null);
   };
 
