@@ -31,6 +31,8 @@ export interface AgentOptions {
   clockCheckMs?: number;
   /** How often rejected frames are reported as one event per device (default 60 s). */
   rejectionReportMs?: number;
+  /** Started again after a config reload (SIGHUP): says so with a config_reloaded event. */
+  reloaded?: boolean;
 }
 
 export interface Agent {
@@ -215,6 +217,7 @@ export async function startAgent(loaded: LoadedConfig, options: AgentOptions = {
     bufferDroppedTotal: buffer.droppedTotal(),
   }));
   publisher.start();
+  if (options.reloaded) event('config_reloaded', { reason: `${loaded.file} reloaded` });
 
   const runtime = createDriverRuntime(toBusSettings(config.buses));
   for (const device of loaded.devices) {

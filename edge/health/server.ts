@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { Metrics } from './metrics.js';
 
-/** GET /health (JSON, 200 when running, 503 when not connected and backlog growing) and GET /metrics. */
+/** GET /health (JSON: 200 while the agent runs, 503 if `ok` is false) and GET /metrics (Prometheus text). */
 export async function startHealthServer(
   listen: string,
   metrics: Metrics,
