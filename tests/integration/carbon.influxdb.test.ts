@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { computeCarbon } from '../../broker/carbon/compute.js';
 import { defaultCarbonConfig, loadCarbonConfig } from '../../broker/carbon/config.js';
@@ -242,5 +244,28 @@ describe('carbon indicators against a real InfluxDB', () => {
     expect(runs[0]).toBeGreaterThan(0);
     const points = await influx().rows(`SELECT * FROM ${DB}.hourly.carbon WHERE device = 'sched-1'`);
     expect(points.map((p) => p.energy_wh).reduce((a, b) => Number(a) + Number(b), 0)).toBeGreaterThan(0);
+  });
+
+  it('runs as `tidegate carbon compute` and says what it could not convert', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      'bin/tidegate.js',
+      'carbon',
+      'compute',
+      '--influx-url',
+      influx().url,
+      '--database',
+      DB,
+      '--from',
+      String(T0),
+      '--to',
+      String(at(24 * 60)),
+      '--config',
+      configFile(CONFIG),
+    ]);
+    expect(stdout).toContain(': 16 points written');
+    expect(stdout).toContain('1 counter reset(s)');
+    expect(stdout).toContain('420 Wh across gaps longer than maxGap');
+    expect(stdout).toContain('no segment length for road-2/1');
+    expect(stdout).toContain('no emission factor for class(es) horse');
   });
 });
