@@ -18,9 +18,17 @@ export async function openSerialDevice(
   decoder: StreamDecoder,
 ): Promise<SerialDevice> {
   const owner = new SerialPortOwner(settings);
-  owner.on('data', (chunk) => decoder.push(chunk));
+  // A decoder bug must cost one chunk, counted, not the gateway process (this runs in serialport's stream).
+  const guard = (what: string, run: () => void) => {
+    try {
+      run();
+    } catch (error) {
+      context.sink.rejected('decoder-error', `${what}: ${(error as Error).message}`);
+    }
+  };
+  owner.on('data', (chunk) => guard(`${chunk.length} bytes`, () => decoder.push(chunk)));
   owner.on('state', (state, reason) => {
-    if (state === 'down') decoder.end(); // a frame cut by the unplug (or the close) is counted, not kept
+    if (state === 'down') guard('end of input', () => decoder.end()); // a frame cut there is counted, not kept
     context.sink.state(state, reason);
   });
   const close = async () => {
