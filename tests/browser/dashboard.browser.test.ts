@@ -62,6 +62,7 @@ describe('the operators dashboard, served by startBroker, in Chromium', () => {
       gateway: 'gw-port-01',
       site: 'la-rochelle-port',
       devices: ['pm-1', 'meter-1', 'road-d937'],
+      intervalMs: 250,
       username: 'gw-port-01',
       password: broker.gateways['gw-port-01'],
     });
@@ -85,11 +86,11 @@ describe('the operators dashboard, served by startBroker, in Chromium', () => {
     expect(await page.textContent('article[data-device="road-d937"] td[data-field="mean_speed_kmh"]')).toMatch(
       / km\/h$/,
     );
-    // Let the charts gather a few seconds of points before the picture.
+    // Let the charts gather several seconds of points before the picture (it is the README's).
     await page.waitForSelector('article[data-device="pm-1"] .chart canvas', { timeout: 30_000 });
     await waitFor(
-      async () => Number(await page.evaluate(() => window.tidegateDashboard?.counters.readings ?? 0)) >= 15,
-      'a few readings',
+      async () => Number(await page.evaluate(() => window.tidegateDashboard?.counters.readings ?? 0)) >= 90,
+      'some seconds of readings',
       30_000,
     );
     await screenshot(page, 'devices');

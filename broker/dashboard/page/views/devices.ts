@@ -127,6 +127,7 @@ export class DevicesView {
       );
       if (items.length >= 20) break;
     }
+    if (items.length === 0) items.push(h('li', { class: 'none' }, 'No events from this gateway yet.'));
     this.events.replaceChildren(...items);
   }
 
