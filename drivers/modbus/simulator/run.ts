@@ -82,8 +82,12 @@ async function serveRtu(image: RegisterImage, options: SimulatorOptions, unit: n
       if (scan.unit === unit) void owner.write(encodeRtuFrame(unit, answerPdu(image, scan.pdu))).catch(() => {});
     }
   });
-  await owner.open();
-  process.stderr.write(`modbus simulator: Modbus RTU unit ${unit} on ${options.port}\n`);
+  const open = await owner.open();
+  process.stderr.write(
+    open
+      ? `modbus simulator: Modbus RTU unit ${unit} on ${options.port}\n`
+      : `modbus simulator: waiting for ${options.port} to appear (Modbus RTU unit ${unit})\n`,
+  );
   await new Promise<void>((resolve) => {
     if (signal.aborted) resolve();
     signal.addEventListener('abort', () => resolve(), { once: true });
