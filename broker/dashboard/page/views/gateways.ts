@@ -69,10 +69,12 @@ export class GatewaysView {
       this.headers.set(key, th);
       headRow.append(th);
     }
-    this.body.addEventListener('click', (e) => {
+    const openRow = (e: Event) => {
       const row = (e.target as Element).closest('tr[data-gateway]');
       if (row) open((row as HTMLElement).dataset.gateway as string);
-    });
+    };
+    this.body.addEventListener('click', openRow);
+    this.body.addEventListener('keydown', (e) => e.key === 'Enter' && openRow(e));
     this.site.addEventListener('change', () => this.render(Date.now()));
     this.search.addEventListener('input', () => this.render(Date.now()));
     this.element = h(
