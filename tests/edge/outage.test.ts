@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startAgent } from '../../edge/agent/agent.js';
 import { testConfig, testConfigYaml } from '../../edge/testing/agent-config.js';
 import { testDrivers } from '../../edge/testing/counter-driver.js';
-import { removeTempDir, startAedes, tempDir, waitFor } from '../harness/index.js';
+import { removeTempDir, startAedes, tempDir, useInflux, waitFor } from '../harness/index.js';
 import { BrokerRecorder, range } from './recorder.js';
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -10,6 +10,7 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('edge agent through broker outages', () => {
   const dir = tempDir();
   afterAll(() => removeTempDir(dir));
+  const influx = useInflux();
 
   it('delivers every reading exactly once in content, in order per device, across several restarts', async () => {
     const drivers = testDrivers();
@@ -47,6 +48,19 @@ describe('edge agent through broker outages', () => {
       await waitFor(() => agent.buffer.backlog().rows === 0, 'the buffer to empty', 30_000);
       const replayed = (recorder.messages.get('c1') ?? 0) < (recorder.lines.get('c1')?.length ?? 0);
       expect(replayed).toBe(true); // the backlog after an outage went as several lines per message
+
+      // Everything the broker got, duplicates included, written to a real InfluxDB: one point per reading.
+      await influx().createDatabase('edge');
+      for (const device of ['c1', 'c2']) {
+        const written = await influx().write('edge', (recorder.lines.get(device) ?? []).join('\n'));
+        expect(written.status).toBe(204);
+      }
+      const result = await influx().query('SELECT count(seq) FROM counter GROUP BY sensor', 'edge');
+      const series = result.results[0]?.series ?? [];
+      expect(series.map((s) => [s.tags?.sensor, s.values[0]?.[1]])).toEqual([
+        ['c1', perDevice],
+        ['c2', perDevice],
+      ]);
     } finally {
       await agent.stop();
       await aedes.stop();
