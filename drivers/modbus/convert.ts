@@ -9,7 +9,7 @@ export type ValueResult = { def: RegisterDef; value: FieldValue } | { def: Regis
 /** The field value of a raw value: scale and offset applied, floats as floats, `as: integer` as integers. */
 export function fieldValue(def: RegisterDef, raw: RawValue): FieldValue | { problem: string } {
   if (typeof raw === 'boolean' || typeof raw === 'string') return raw;
-  if (def.as === 'integer') return BigInt(raw) * BigInt(def.scale) + BigInt(def.offset);
+  if (def.as === 'integer' || def.as === 'time') return BigInt(raw) * BigInt(def.scale) + BigInt(def.offset);
   const number = def.type === 'float32' ? shortestFloat32(Number(raw)) : Number(raw);
   if (!Number.isFinite(number)) return { problem: `not a number (${number})` };
   return scaleValue(number, def.scale, def.offset);

@@ -7,6 +7,10 @@ import type { ModbusOptions } from './options.js';
 import { type Block, planRequests, splitBlock } from './plan.js';
 import { resolveRegisterMap } from './profiles.js';
 
+const NS_PER_S = 1_000_000_000n;
+/** 2000-01-01: a counter whose clock says earlier has not been set; its readings keep the poll time. */
+const EARLIEST_TIME_S = 946_684_800n;
+
 /** Exceptions that say the request's range is wrong (illegal data address, illegal data value). */
 const SPLIT_ON = new Set([2, 3]);
 
@@ -66,7 +70,7 @@ export async function openModbusDevice(options: ModbusOptions, context: DeviceCo
     return readingsOf(results, time);
   }
 
-  function readingsOf(results: ValueResult[], time: bigint): Reading[] {
+  function readingsOf(results: ValueResult[], pollTime: bigint): Reading[] {
     const readings = new Map<string, Reading>();
     for (const result of results) {
       if ('problem' in result) {
@@ -77,12 +81,19 @@ export async function openModbusDevice(options: ModbusOptions, context: DeviceCo
       const key = JSON.stringify(Object.entries(tags).sort());
       let reading = readings.get(key);
       if (!reading) {
-        reading = { measurement: map.measurement, tags, fields: {}, time };
+        reading = { measurement: map.measurement, tags, fields: {}, time: pollTime };
         readings.set(key, reading);
       }
-      reading.fields[result.def.field] = result.value;
+      if (result.def.as !== 'time') reading.fields[result.def.field] = result.value;
+      else if (typeof result.value === 'bigint' && result.value >= EARLIEST_TIME_S)
+        reading.time = result.value * NS_PER_S;
+      else
+        context.sink.rejected(
+          'value',
+          `${describeValue(result.def)}: ${result.value} is not a plausible Unix time; the poll time is used`,
+        );
     }
-    const list = [...readings.values()];
+    const list = [...readings.values()].filter((reading) => Object.keys(reading.fields).length > 0);
     for (const reading of list) context.sink.reading(reading);
     return list;
   }

@@ -18,8 +18,13 @@ export const registerSchema = z
     length: z.number().int().min(1).max(125).optional(),
     /** Bit of a holding or input register for `type: bit` (0 = least significant). */
     bit: z.number().int().min(0).max(15).optional(),
-    /** A float field (default) or an integer field (integer types with integer scale and offset only). */
-    as: z.enum(['float', 'integer']).default('float'),
+    /**
+     * A float field (default), an integer field (integer types with integer scale and offset only), or
+     * `time`: the reading's timestamp in Unix seconds (× scale + offset), not a field. A counter that
+     * reports its last complete period gives the period's start this way, so polling it again rewrites
+     * the same InfluxDB point instead of adding one.
+     */
+    as: z.enum(['float', 'integer', 'time']).default('float'),
     /** Tags of the reading this value belongs to (one reading per distinct tag set, e.g. per lane). */
     tags: z.record(z.string(), z.string()).default({}),
     /** For `tidegate simulate`: the range of plausible values, and whether it only grows (an index). */
@@ -32,10 +37,10 @@ export const registerSchema = z
     if (r.type !== 'string' && r.length !== undefined) problem('length', 'length applies to strings only');
     if (r.bit !== undefined && (r.type !== 'bit' || isBitTable(r.table)))
       problem('bit', 'bit applies to type bit in a holding or input register');
-    if (r.as === 'integer') {
-      if (!/int/.test(r.type)) problem('as', `as: integer needs an integer type, not ${r.type}`);
+    if (r.as === 'integer' || r.as === 'time') {
+      if (!/int/.test(r.type)) problem('as', `as: ${r.as} needs an integer type, not ${r.type}`);
       if (!Number.isInteger(r.scale) || !Number.isInteger(r.offset))
-        problem('as', 'as: integer needs an integer scale and offset');
+        problem('as', `as: ${r.as} needs an integer scale and offset`);
     }
     const count = isBitTable(r.table) ? 1 : registerCount(r.type, r.length);
     if (r.address + count > 65536) problem('address', `the value runs past address 65535`);

@@ -10,6 +10,11 @@ export function signalFor(def: RegisterDef, seed: number): Signal {
   if (def.type === 'bit') return (s) => Math.floor(s / 10 + seed) % 2 === 0;
   if (def.type === 'string') return () => 'TIDEGATE'.slice(0, (def.length ?? 1) * 2);
   const { min, max, counter } = def.simulate ?? { min: 0, max: 100, counter: false };
+  if (def.as === 'time') {
+    // The start of the last complete period of `max` seconds (6 minutes by default), in Unix seconds.
+    const period = def.simulate ? max : 360;
+    return () => (Math.floor(Date.now() / 1000 / period) - 1) * period;
+  }
   if (counter) {
     // About 1 % of the range an hour, so the index moves visibly during a demo and stays in range for days.
     const perSecond = (max - min) / 360_000;

@@ -90,6 +90,24 @@ describe('tidegate simulate modbus, read by mbpoll (a real Modbus master)', () =
     await expect(client.readInputRegisters(0x100, 1)).rejects.toMatchObject({ modbusCode: 2 });
   });
 
+  it('traffic-loop: one reading per lane, stamped with the start of the last complete 6-minute period', async () => {
+    const port = await freePort();
+    const sim = await simulate(['--profile', 'traffic-loop', '--tcp', String(port)]);
+    cleanups.push(() => sim.stop());
+    const runtime = runtimeWith({});
+    cleanups.push(() => runtime.close());
+    const { handle } = await openDevice(runtime, { host: '127.0.0.1', port, unit: 1, profile: 'traffic-loop' });
+    const readings = await handle.poll!();
+    expect(readings.map((r) => r.tags.lane)).toEqual(['1', '2']);
+    for (const reading of readings) {
+      expect(reading.time % 360_000_000_000n).toBe(0n);
+      expect(reading.time).toBeLessThan(BigInt(Date.now()) * 1_000_000n);
+      expect(typeof reading.fields.count).toBe('bigint');
+      expect(reading.fields.period_s).toBe(360);
+      expect(Object.keys(reading.fields)).not.toContain('period_start');
+    }
+  });
+
   it('the driver reads the simulator; an address the slave refuses is rejected alone, the rest kept', async () => {
     const port = await freePort();
     const sim = await simulate(['--profile', 'senseair-s8', '--tcp', String(port)]);
