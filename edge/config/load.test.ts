@@ -7,7 +7,7 @@ import type { DriverModule } from '../../drivers/driver.js';
 import { tempDir } from '../../tests/harness/index.js';
 import { testDrivers } from '../testing/counter-driver.js';
 import { gatewayJsonSchema, SCHEMA_FILE } from './json-schema.js';
-import { parseConfig } from './load.js';
+import { loadConfig, parseConfig } from './load.js';
 import { GatewayConfigSchema } from './schema.js';
 
 const base = `gateway: { id: gw-1 }
@@ -155,6 +155,12 @@ devices:
 
   it('has an up-to-date config/gateway.schema.json', () => {
     expect(readFileSync(SCHEMA_FILE, 'utf8')).toBe(gatewayJsonSchema());
+  });
+
+  it('has an example config that the real drivers accept (its secret file is on the gateway only)', async () => {
+    const result = await loadConfig(new URL('../../config/gateway.example.yaml', import.meta.url).pathname);
+    const problems = result.ok ? [] : result.problems.map((p) => p.key);
+    expect(problems.filter((key) => key !== 'mqtt.passwordFile')).toEqual([]);
   });
 
   it('has an example config that the schema accepts', () => {
