@@ -16,7 +16,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  */
 export function decodeDataMessage(topics: Topics, topic: string, payload: Uint8Array): DecodedMessage {
   const parsed = topics.parse(topic);
-  if (!parsed || parsed.kind !== 'data' || !parsed.device)
+  if (parsed?.kind !== 'data' || !parsed.device)
     return { lines: '', points: 0, rejection: { reason: `not a data topic: ${topic.slice(0, 200)}`, errors: [] } };
   let text: string;
   try {
