@@ -12,6 +12,7 @@ const program = new Command('tidegate')
   .showHelpAfterError()
   .enablePositionalOptions();
 
+exitWithParent();
 registerEdgeCommands(program);
 registerDriverCommands(program);
 registerBrokerCommands(program);
@@ -29,4 +30,20 @@ try {
     process.stderr.write(`tidegate: ${(e as Error).message}\n`);
     process.exitCode = process.exitCode || 1;
   }
+}
+
+/**
+ * A process started by `tidegate demo` (TIDEGATE_PARENT_PID set) ends when the demo is gone, even when
+ * the demo was killed without a chance to stop it: no simulator or gateway is left running alone.
+ */
+function exitWithParent(): void {
+  const parent = Number(process.env.TIDEGATE_PARENT_PID);
+  if (!parent) return;
+  setInterval(() => {
+    try {
+      process.kill(parent, 0);
+    } catch {
+      process.kill(process.pid, 'SIGTERM');
+    }
+  }, 1_000).unref();
 }

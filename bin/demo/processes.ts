@@ -16,7 +16,10 @@ export class ProcessGroup {
   }
 
   spawn(name: string, command: string, args: string[]): ChildProcess {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, TIDEGATE_PARENT_PID: String(process.pid) },
+    });
     for (const stream of [child.stdout, child.stderr]) {
       let pending = '';
       stream?.on('data', (chunk: Buffer) => {

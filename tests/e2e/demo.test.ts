@@ -22,7 +22,14 @@ describe('tidegate demo', () => {
   demo.stderr.on('data', (d: Buffer) => {
     output += d.toString();
   });
-  afterAll(() => stopChild(demo, 'SIGKILL'));
+  afterAll(async () => {
+    try {
+      if (demo.pid) process.kill(-demo.pid, 'SIGKILL');
+    } catch {
+      // the group is already gone
+    }
+    await stopChild(demo, 'SIGKILL');
+  });
 
   it('brings readings of every driver into InfluxDB, then stops cleanly on Ctrl-C', async () => {
     await waitFor(() => /InfluxDB\s+http:\/\/127\.0\.0\.1:\d+/.test(output), 'the demo to print its InfluxDB', 60_000);
