@@ -168,7 +168,7 @@ export async function startAgent(loaded: LoadedConfig, options: AgentOptions = {
 
   function releaseAggregates() {
     for (const reading of privacy.tick(clock.wallNs())) {
-      const device = deviceOfReleased(reading, loaded);
+      const device = deviceOfReleased(reading);
       if (device) store(device, reading);
       else
         log.error(

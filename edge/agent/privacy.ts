@@ -6,27 +6,32 @@ import { coarsenLocation, createPrivacyStage } from '../privacy/index.js';
 import type { PrivacyStage } from '../privacy/stage.js';
 
 /**
+ * Drivers whose devices are self-data by nature (a home's meter): without a `consent:` key they publish
+ * daily energy only, the granularity French rules allow without explicit consent. Finer data needs the
+ * owner's consent written in the config.
+ */
+const SELF_DATA_DEFAULT_CONSENT: Record<string, 'daily'> = { teleinfo: 'daily' };
+
+/**
  * The one call site of the privacy stage: what the config says about privacy, passed on (key file,
  * each self-data device's consent, the gateway location for the grid cell, a state dir beside the buffer).
  */
 export function privacyStageFor({ config, devices }: LoadedConfig, log: Logger): PrivacyStage {
   return createPrivacyStage({
     keyFile: config.privacy.keyFile,
-    devices: devices.flatMap((d) => (d.consent ? [{ id: d.id, consent: d.consent }] : [])),
+    devices: devices.flatMap((d) => {
+      const consent = d.consent ?? SELF_DATA_DEFAULT_CONSENT[d.driver];
+      return consent ? [{ id: d.id, consent }] : [];
+    }),
     stateDir: join(dirname(config.buffer.path), 'privacy'),
     location: config.gateway.location,
     onProblem: (message) => log.warn({ privacy: message }, 'privacy stage problem'),
   });
 }
 
-/**
- * Which device an aggregate released by `tick()` belongs to. The stage's tick returns readings
- * without their device, so: the `device` tag if present, else the only consent device, else none.
- */
-export function deviceOfReleased(reading: Reading, { devices }: LoadedConfig): string | undefined {
-  if (reading.tags.device) return reading.tags.device;
-  const consenting = devices.filter((d) => d.consent && d.consent !== 'raw');
-  return consenting.length === 1 ? consenting[0]!.id : undefined;
+/** Which device an aggregate released by `tick()` belongs to: the stage tags each with its device. */
+export function deviceOfReleased(reading: Reading): string | undefined {
+  return reading.tags.device;
 }
 
 /** The gateway's location as it may be published: as entered, or its grid cell centre for a self-data gateway. */

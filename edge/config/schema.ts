@@ -139,9 +139,11 @@ export const DeviceSchema = z
     driver: z.string().min(1).describe('sds011, teleinfo, traffic or modbus'),
     every: Duration.optional().describe('poll interval (poll drivers); push drivers report by themselves'),
     consent: z
-      .enum(['daily', 'half-hourly', 'raw'])
+      .enum(['none', 'daily', 'half-hourly', 'raw'])
       .optional()
-      .describe('self-data devices: the granularity the owner consented to'),
+      .describe(
+        'self-data devices: the granularity the owner consented to (teleinfo meters without it: daily; none: nothing leaves)',
+      ),
   })
   .describe("one device; other keys are the driver's options (port, bus, unit, profile, mode...)");
 
