@@ -10,7 +10,7 @@ export interface ResolvedDevice {
   driver: string;
   /** Poll interval in ms; undefined for a device that pushes its readings. */
   everyMs?: number;
-  consent?: 'daily' | 'half-hourly' | 'raw';
+  consent?: 'none' | 'daily' | 'half-hourly' | 'raw';
   /** The driver's options, as its schema output them (what `open()` gets). */
   options: unknown;
 }
