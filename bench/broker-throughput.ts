@@ -13,7 +13,7 @@ import { addUser } from '../broker/server/users.js';
 import { freePort, requireBinary, tempDir, waitFor } from '../tests/harness/index.js';
 
 const quick = process.env.BENCH_QUICK === '1';
-const COUNT = { 0: quick ? 20_000 : 200_000, 1: quick ? 10_000 : 100_000 } as const;
+const COUNT = { 0: quick ? 20_000 : 100_000, 1: quick ? 10_000 : 50_000 } as const;
 const ROUNDS = quick ? 1 : 3;
 const root = join(import.meta.dirname, '..');
 const dir = tempDir('tidegate-bench-broker-');

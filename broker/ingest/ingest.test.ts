@@ -101,9 +101,11 @@ describe('the ingestor', () => {
       30_000,
     );
     expect(ingestor.stats.backlog).toBeGreaterThan(0);
+    expect(ingestor.stats.influxUp).toBe(false); // what /health reports as 503
     influx = await startManagedInflux({ dir: influx.dir, port: influx.port });
     await waitFor(async () => (await countPoints(influx.url, DB, 'gw-1')) === sent, `${sent} points`, 60_000);
     expect(await countPoints(influx.url, DB, 'gw-1')).toBe(5000);
+    expect(ingestor.stats.influxUp).toBe(true);
   });
 
   it('takes every good reading when 1,000 malformed messages are mixed in', async () => {

@@ -88,6 +88,7 @@ export async function startIngestor(
       password: target.password,
     });
     schemaReady = true;
+    stats.influxUp = true;
   } catch (e) {
     log.warn({ err: (e as Error).message }, 'InfluxDB schema not set up yet; will retry before writing');
   }
