@@ -70,4 +70,46 @@ describe('a Redis-backed broker cluster', () => {
     ingestor = undefined;
     await b.stop();
   });
+
+  it('keeps what was queued for an absent ingestor across a broker restart (sessions live in Redis)', async () => {
+    const usersFile = join(dir, 'users-restart.yaml');
+    const gw = (await addUser(usersFile, 'gw-r', 'gateway')).password;
+    const ing = (await addUser(usersFile, 'ingest', 'ingestor')).password;
+    const port = await freePort();
+    const config = {
+      usersFile,
+      listeners: { mqtt: { port } },
+      persistence: { type: 'redis' as const, url: redis().url },
+      durableSessions: [{ clientId: 'ingest-restart', topics: ['tidegate/+/data/+'] }],
+    };
+    const ingest = () =>
+      startIngestor({
+        mqtt: { url: `mqtt://127.0.0.1:${port}`, username: 'ingest', password: ing, clientId: 'ingest-restart' },
+        influx: { url: influx().url, database: 'cluster_restart' },
+        spill: { path: join(dir, 'restart-queue.db') },
+        batch: { maxDelayMs: 200 },
+      });
+    let broker = await startBroker(config);
+    const first = await ingest();
+    await waitFor(() => first.stats.mqttConnected, 'the ingestor');
+    await first.close();
+    const sent = await publishStream({
+      url: broker.mqttUrl!,
+      gateway: 'gw-r',
+      device: 'pm-1',
+      client: { username: 'gw-r', password: gw },
+      messages: 100,
+      linesPerMessage: 20,
+    });
+    await broker.close();
+    broker = await startBroker(config);
+    brokers.push(broker);
+    ingestor = await ingest();
+    await waitFor(
+      async () => (await countPoints(influx().url, 'cluster_restart', 'gw-r')) === sent,
+      `${sent} points`,
+      60_000,
+    );
+    expect(sent).toBe(2000);
+  });
 });
