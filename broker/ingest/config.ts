@@ -25,6 +25,10 @@ export const IngestOptionsSchema = z.strictObject({
       username: z.string().optional(),
       password: z.string().optional(),
       managedDir: z.string().default('.tidegate/influxdb'),
+      /** How long raw readings and the hourly and daily rollups are kept (InfluxQL durations or INF). */
+      retention: z
+        .strictObject({ raw: z.string().optional(), hourly: z.string().optional(), daily: z.string().optional() })
+        .optional(),
     })
     .prefault({}),
   batch: z

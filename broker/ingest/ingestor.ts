@@ -65,6 +65,7 @@ export async function startIngestor(
     password: config.influx.password,
   };
 
+  const schemaOptions = { ...target, retention: config.influx.retention };
   const journal = new Journal(config.spill.path, config.spill.sync);
   const stats: IngestStats = {
     messages: 0,
@@ -81,12 +82,7 @@ export async function startIngestor(
   };
   let schemaReady = false;
   try {
-    await ensureSchema({
-      url: target.url,
-      database: target.database,
-      username: target.username,
-      password: target.password,
-    });
+    await ensureSchema(schemaOptions);
     schemaReady = true;
     stats.influxUp = true;
   } catch (e) {
@@ -153,12 +149,7 @@ export async function startIngestor(
     for (let delay = config.retry.minMs; ; delay = Math.min(delay * 2, config.retry.maxMs)) {
       try {
         if (!schemaReady) {
-          await ensureSchema({
-            url: target.url,
-            database: target.database,
-            username: target.username,
-            password: target.password,
-          });
+          await ensureSchema(schemaOptions);
           schemaReady = true;
         }
         const outcome = await writeLineProtocol(target, batch.text);

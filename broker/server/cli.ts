@@ -91,6 +91,7 @@ export function registerServerCommands(program: Command): void {
         database: config.influx.database,
         username: config.influx.username,
         password: config.influx.password,
+        retention: config.influx.retention,
       });
       process.stderr.write(`InfluxDB ${config.influx.url}: database ${config.influx.database} is set up\n`);
     });
