@@ -43,6 +43,11 @@ export const IngestOptionsSchema = z.strictObject({
       path: z.string().default('.tidegate/ingest-queue.db'),
       /** `full` also survives a power cut, at the cost of one fsync per message. */
       sync: z.enum(['normal', 'full']).default('normal'),
+      /**
+       * Past this many queued points (InfluxDB away for long), messages are no longer acknowledged:
+       * they wait with the broker, in the ingestor's persistent session, until the queue shrinks.
+       */
+      maxPoints: z.number().int().positive().optional(),
     })
     .prefault({}),
   /** Where messages and lines that cannot be ingested are published, as JSON with the reason. */

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir, waitFor } from '../../tests/harness/index.js';
+import { freePort, tempDir, waitFor } from '../../tests/harness/index.js';
 import { type ManagedInflux, startManagedInflux } from '../influxdb/managed.js';
 import { addUser, type RunningBroker, startBroker } from '../server/index.js';
 import { type Ingestor, startIngestor } from './ingestor.js';
@@ -28,6 +28,7 @@ beforeAll(async () => {
     ['gw-2', 'gateway'],
     ['gw-3', 'gateway'],
     ['gw-4', 'gateway'],
+    ['gw-5', 'gateway'],
     ['ingest', 'ingestor'],
     ['ops', 'operator'],
   ] as const)
@@ -35,6 +36,7 @@ beforeAll(async () => {
   broker = await startBroker({
     usersFile,
     listeners: { mqtt: { port: 0 } },
+    limits: { maxConnectionsPerUser: 8 },
     durableSessions: [{ clientId: 'tidegate-ingestor', topics: ['tidegate/+/data/+'] }],
   });
   ingestor = await startIngestor(
@@ -176,5 +178,38 @@ describe('the ingestor', () => {
     await waitFor(() => rejected.some((r) => r.includes('field type conflict')), 'the conflict on the rejected topic');
     const conflict = JSON.parse(rejected.find((r) => r.includes('field type conflict'))!);
     expect(conflict.points).toHaveLength(10);
+  });
+});
+
+describe('a bounded spill queue (spill.maxPoints)', () => {
+  it('stops acknowledging while full, so the rest waits with the broker, and loses nothing', async () => {
+    const port = await freePort();
+    const bounded = await startIngestor({
+      mqtt: { url: broker.mqttUrl, username: 'ingest', password: pw.ingest, clientId: 'ingest-bounded' },
+      influx: { url: `http://127.0.0.1:${port}`, database: 'bounded' },
+      spill: { path: join(dir, 'bounded.db'), maxPoints: 100 },
+      batch: { maxPoints: 50, maxDelayMs: 100 },
+      retry: { minMs: 50, maxMs: 200 },
+    });
+    await waitFor(() => bounded.stats.mqttConnected, 'connected');
+    const client = await mqtt.connectAsync(broker.mqttUrl!, { username: 'gw-5', password: pw['gw-5'] });
+    const t = streamStartNs();
+    for (let i = 0; i < 30; i++) {
+      const lines = Array.from({ length: 20 }, (_, j) => `air_quality pm2_5_ugm3=${j} ${t + BigInt(i * 20 + j)}`);
+      client.publish('tidegate/gw-5/data/pm-1', lines.join('\n'), { qos: 1 });
+    }
+    // InfluxDB is not there: the queue fills to its bound and stays there.
+    await waitFor(() => bounded.stats.backlog >= 100, 'a full queue');
+    await waitFor(() => bounded.stats.writeFailures > 5, 'failed writes');
+    expect(bounded.stats.backlog).toBeLessThanOrEqual(120);
+    expect(bounded.stats.pointsQueued).toBeLessThan(600);
+    const late = await startManagedInflux({ dir: join(dir, 'late-influx'), port });
+    try {
+      await waitFor(async () => (await countPoints(late.url, 'bounded', 'gw-5')) === 600, '600 points', 60_000);
+    } finally {
+      await client.endAsync();
+      await bounded.close();
+      await late.stop();
+    }
   });
 });

@@ -228,8 +228,7 @@ export async function startIngestor(
   };
   const filter = config.mqtt.sharedGroup ? `$share/${config.mqtt.sharedGroup}/${topics.allData()}` : topics.allData();
   client = mqtt.connect(config.mqtt.url ?? 'mqtt://127.0.0.1:1883', mqttOptions);
-  // Called once per message, in order; mqtt.js sends the PUBACK only after `done`.
-  client.handleMessage = (packet, done) => {
+  const take = (packet: { topic: string; payload: Buffer | string }, done: () => void) => {
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     stats.messages++;
     metrics.messages.inc();
@@ -258,6 +257,18 @@ export async function startIngestor(
       if (journal.points >= config.batch.maxPoints || journal.rows === 1) wake?.();
     }
     done();
+  };
+  const full = () => config.spill.maxPoints !== undefined && journal.points >= config.spill.maxPoints;
+  // Called once per message, in order; mqtt.js sends the PUBACK only after `done`.
+  client.handleMessage = (packet, done) => {
+    if (!full()) return take(packet, done);
+    log.warn({ backlog: journal.points }, 'spill queue full (spill.maxPoints): holding acknowledgements');
+    const timer = setInterval(() => {
+      if (closing) return clearInterval(timer); // not acknowledged: the broker keeps it
+      if (full()) return;
+      clearInterval(timer);
+      take(packet, done);
+    }, 100);
   };
   client.on('connect', () => {
     stats.mqttConnected = true;
