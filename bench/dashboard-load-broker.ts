@@ -8,8 +8,8 @@ import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { Aedes } from 'aedes';
 import { WebSocketServer } from 'ws';
-import { batchedWebSocketStream } from '../broker/dashboard/batched-websocket-stream.js';
 import { createDashboardHandler } from '../broker/dashboard/handler.js';
+import { batchedWebSocketStream } from '../broker/server/batched-websocket-stream.js';
 import { freePort } from '../tests/harness/ports.js';
 
 export async function startBatchingBroker() {

@@ -90,7 +90,11 @@ export async function startBroker(input: BrokerConfigInput | BrokerConfig, optio
     );
 
   let ingestor: Ingestor | undefined;
-  const dashboard = createDashboardHandler({ mqttWebSocketPath: config.listeners.http?.websocketPath ?? '/mqtt' });
+  const dashboard = createDashboardHandler({
+    mqttWebSocketPath: config.listeners.http?.websocketPath ?? '/mqtt',
+    prefix: config.prefix,
+    log: (message) => log.info(message),
+  });
   const health = healthAndMetricsHandler(
     () => {
       const ingestStats = ingestor?.stats;
