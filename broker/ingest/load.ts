@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { loadYaml, resolveFrom } from '../server/config.js';
+import { resolveFrom } from '../server/config.js';
+import { loadYaml } from '../server/yaml-file.js';
 import { type IngestConfig, IngestOptionsSchema } from './config.js';
 
 /**

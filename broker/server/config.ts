@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { IngestOptionsSchema } from '../ingest/config.js';
-import { describeIssue } from './config-errors.js';
 import { ROLES } from './users.js';
+import { loadYaml } from './yaml-file.js';
 
 const Host = z.string().default('127.0.0.1');
 const Port = z.number().int().min(0).max(65535);
@@ -72,20 +70,6 @@ export function parseBrokerConfig(input: unknown, source = 'broker config'): Bro
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   throw new Error(`${source}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
-}
-
-/** Parses a YAML file against a schema; errors name the file, line and key. Relative paths stay as written. */
-export function loadYaml<S extends z.ZodType>(file: string, schema: S): z.output<S> {
-  const text = readFileSync(file, 'utf8');
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
-    throw new Error(`${file}:${e.linePos?.[0].line ?? 1}: ${e.message.split('\n')[0]}`);
-  }
-  const parsed = schema.safeParse(doc.toJS() ?? {});
-  if (!parsed.success) throw new Error(describeIssue(file, doc, lineCounter, parsed.error.issues[0]!));
-  return parsed.data;
 }
 
 /** A path from a config file, relative to that file's folder. */

@@ -1,9 +1,8 @@
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
+import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { idProblem } from '../../wire/index.js';
-import { describeIssue } from './config-errors.js';
+import { loadYaml } from './yaml-file.js';
 
 /**
  * The broker's accounts, one YAML file:
@@ -75,16 +74,8 @@ export function nameProblemFor(name: string, role: Role): string | undefined {
 export function readUsersFile(file: string): Map<string, Account> {
   const accounts = new Map<string, Account>();
   if (!existsSync(file)) return accounts;
-  const text = readFileSync(file, 'utf8');
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
-    throw new Error(`${file}:${e.linePos?.[0].line ?? 1}: ${e.message.split('\n')[0]}`);
-  }
-  const parsed = UsersFileSchema.safeParse(doc.toJS() ?? {});
-  if (!parsed.success) throw new Error(describeIssue(file, doc, lineCounter, parsed.error.issues[0]!));
-  for (const [name, user] of Object.entries(parsed.data.users ?? {})) {
+  const parsed = loadYaml(file, UsersFileSchema);
+  for (const [name, user] of Object.entries(parsed.users ?? {})) {
     const problem = nameProblemFor(name, user.role);
     if (problem) throw new Error(`${file}: users.${name}: ${problem}`);
     accounts.set(name, { name, ...user });

@@ -1,6 +1,20 @@
-import type { Document, LineCounter } from 'yaml';
-import { isNode } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { type Document, isNode, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
+
+/** Parses a YAML file against a schema; errors name the file, line and key. Relative paths stay as written. */
+export function loadYaml<S extends z.ZodType>(file: string, schema: S): z.output<S> {
+  const text = readFileSync(file, 'utf8');
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    throw new Error(`${file}:${e.linePos?.[0].line ?? 1}: ${e.message.split('\n')[0]}`);
+  }
+  const parsed = schema.safeParse(doc.toJS() ?? {});
+  if (!parsed.success) throw new Error(describeIssue(file, doc, lineCounter, parsed.error.issues[0]!));
+  return parsed.data;
+}
 
 /** "file:line: key.path: message" for the first zod issue of a YAML document. */
 export function describeIssue(file: string, doc: Document, lineCounter: LineCounter, issue: z.core.$ZodIssue): string {
