@@ -44,11 +44,13 @@ describe('test harness', () => {
   it('links two PTYs with socat, and removes them on stop', async () => {
     const pair = await startPtyPair();
     stops.push(pair.dispose);
+    // Listen for 'open' at once: awaiting one port's open event first could miss the other's.
     const a = new SerialPort({ path: pair.a, baudRate: 9600 });
+    const aOpen = new Promise((r) => a.once('open', r));
     const b = new SerialPort({ path: pair.b, baudRate: 9600 });
+    const bOpen = new Promise((r) => b.once('open', r));
     const received = new Promise<string>((resolve) => b.on('data', (d: Buffer) => resolve(d.toString())));
-    await new Promise((r) => a.once('open', r));
-    await new Promise((r) => b.once('open', r));
+    await Promise.all([aOpen, bOpen]);
     a.write('ping');
     expect(await received).toBe('ping');
     await new Promise((r) => a.close(r));
