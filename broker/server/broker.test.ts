@@ -45,9 +45,10 @@ describe('startBroker with the in-process ingestor', () => {
   it('answers /health and /metrics', async () => {
     const health = (await (await fetch(`${broker.httpUrl}/health`)).json()) as { ok: boolean; ingest: object };
     expect(health.ok).toBe(true);
-    const metrics = await (await fetch(`${broker.httpUrl}/metrics`)).text();
-    expect(metrics).toMatch(/tidegate_broker_connections_accepted_total\{role="gateway"\} 1/);
-    expect(metrics).toMatch(/tidegate_ingest_points_written_total 1/);
+    const metrics = () => fetch(`${broker.httpUrl}/metrics`).then((r) => r.text());
+    expect(await metrics()).toMatch(/tidegate_broker_connections_accepted_total\{role="gateway"\} 1/);
+    // InfluxDB may show the point a moment before the ingestor has counted its write.
+    await waitFor(async () => /tidegate_ingest_points_written_total 1/.test(await metrics()), 'the written count');
   });
 
   it('speaks MQTT over WebSocket', async () => {
