@@ -13,7 +13,7 @@ fi
 
 # binary:package pairs
 start_needs="influxd:influxdb socat:socat"
-test_needs="influxd:influxdb influx:influxdb-client socat:socat mosquitto:mosquitto mosquitto_pub:mosquitto-clients mbpoll:mbpoll udevadm:udev redis-server:redis-server chromium:chromium"
+test_needs="openssl:openssl influxd:influxdb influx:influxdb-client socat:socat mosquitto:mosquitto mosquitto_pub:mosquitto-clients mbpoll:mbpoll udevadm:udev redis-server:redis-server chromium:chromium"
 case "$what" in
   start) needs="$start_needs" ;;
   *) needs="$test_needs" ;;

@@ -1,44 +1,25 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../../tests/harness/index.js';
+import { selfSignedCertificate, tempDir } from '../../tests/harness/index.js';
 import { addUser, type RunningBroker, startBroker } from './index.js';
 
 /** MQTT over TLS with a cert and key file (a self-signed pair made with openssl for the test). */
 const dir = tempDir('tidegate-tls-');
 let broker: RunningBroker;
 let password: string;
+let selfSigned: { cert: string; key: string };
 
 beforeAll(async () => {
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
+  selfSigned = selfSignedCertificate(dir);
+  const { cert, key } = selfSigned;
   const usersFile = join(dir, 'users.yaml');
   password = (await addUser(usersFile, 'gw-tls', 'gateway')).password;
   broker = await startBroker({
     usersFile,
     listeners: {
-      mqtts: { port: 0, cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') },
+      mqtts: { port: 0, cert, key },
       http: { port: 0, anonymous: 'operator' },
     },
   });
@@ -50,7 +31,7 @@ afterAll(async () => {
 
 describe('listeners', () => {
   it('accepts MQTT over TLS with the configured certificate, and refuses a wrong password there too', async () => {
-    const ca = readFileSync(join(dir, 'cert.pem'));
+    const ca = readFileSync(selfSigned.cert);
     const client = await mqtt.connectAsync(broker.mqttsUrl!, { username: 'gw-tls', password, ca, reconnectPeriod: 0 });
     expect(client.connected).toBe(true);
     await client.endAsync();

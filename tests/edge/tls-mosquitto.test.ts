@@ -8,7 +8,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startAgent } from '../../edge/agent/agent.js';
 import { testConfig, testConfigYaml } from '../../edge/testing/agent-config.js';
 import { testDrivers } from '../../edge/testing/counter-driver.js';
-import { freePort, removeTempDir, requireBinary, spawnService, tempDir, waitFor } from '../harness/index.js';
+import {
+  freePort,
+  removeTempDir,
+  requireBinary,
+  selfSignedCertificate,
+  spawnService,
+  tempDir,
+  waitFor,
+} from '../harness/index.js';
 
 const PASSWORD = 'correct-horse-battery-staple';
 
@@ -18,29 +26,7 @@ describe('edge agent over mqtts with a password file, against Mosquitto', () => 
   afterAll(() => removeTempDir(dir));
 
   it('publishes over TLS with the CA of the config, and no log line carries the password', async () => {
-    const key = join(dir, 'broker.key');
-    const cert = join(dir, 'broker.crt');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '2',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-      ],
-      { stdio: 'ignore' },
-    );
+    const { cert, key } = selfSignedCertificate(dir, 'broker');
     const passwords = join(dir, 'passwords');
     execFileSync('mosquitto_passwd', ['-b', '-c', passwords, 'gw-test', PASSWORD], { stdio: 'ignore' });
     chmodSync(passwords, 0o600);

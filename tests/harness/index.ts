@@ -7,3 +7,4 @@ export * from './ports.js';
 export * from './pymodbus.js';
 export * from './redis.js';
 export * from './socat.js';
+export * from './tls.js';
