@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { mutate, mutationArb } from '../../tests/support/byte-mutations.js';
 import { decodeCapture, loadCaptureCases } from '../serial/capture.js';
 import { decoder } from './decoder.js';
 import { commands, dataFrame } from './protocol.js';
@@ -65,21 +66,13 @@ describe('sds011 decoder under fuzz', () => {
   });
 
   it('survives mutated streams of frames (flipped, dropped and inserted bytes)', () => {
-    const mutation = fc.tuple(fc.nat(), fc.constantFrom('flip', 'drop', 'insert'), fc.integer({ min: 0, max: 255 }));
     fc.assert(
       fc.property(
         fc.array(frameArb, { minLength: 1, maxLength: 20 }),
-        fc.array(mutation, { maxLength: 10 }),
+        fc.array(mutationArb, { maxLength: 10 }),
         (frames, mutations) => {
-          const bytes = [...Buffer.concat(frames.map((f) => dataFrame(f.pm2_5, f.pm10, f.id)))];
-          for (const [position, kind, value] of mutations) {
-            const at = position % bytes.length;
-            if (kind === 'flip') bytes[at] = (bytes[at] as number) ^ (value || 1);
-            else if (kind === 'drop') bytes.splice(at, 1);
-            else bytes.splice(at, 0, value);
-            if (bytes.length === 0) bytes.push(value);
-          }
-          const out = decodeCapture(decoder, Uint8Array.from(bytes), { chunkSize: 7 });
+          const bytes = mutate(Buffer.concat(frames.map((f) => dataFrame(f.pm2_5, f.pm10, f.id))), mutations);
+          const out = decodeCapture(decoder, bytes, { chunkSize: 7 });
           // Each mutation spoils at most the frames it touches: at least the untouched ones remain.
           expect(out.readings.length).toBeGreaterThanOrEqual(frames.length - 2 * mutations.length);
           for (const r of out.rejections) expect(['checksum', 'truncated', 'framing', 'garbage']).toContain(r.reason);

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { mutate, mutationArb } from '../../tests/support/byte-mutations.js';
 import { decodeCapture, loadCaptureCases } from '../serial/capture.js';
 import { decoder } from './decoder.js';
 import { encodeFrame, encodeGroup } from './protocol.js';
@@ -111,22 +112,14 @@ describe('teleinfo decoder under fuzz', () => {
   });
 
   it('survives mutated frames: flipped, dropped and inserted bytes', () => {
-    const mutation = fc.tuple(fc.nat(), fc.constantFrom('flip', 'drop', 'insert'), fc.integer({ min: 0, max: 255 }));
     fc.assert(
       fc.property(
         fc.array(frameArb, { minLength: 1, maxLength: 10 }),
-        fc.array(mutation, { maxLength: 8 }),
+        fc.array(mutationArb, { maxLength: 8 }),
         (frames, mutations) => {
           const mode = frames[0]!.mode;
-          const bytes = [...Buffer.concat(frames.map((f) => frameOf({ ...f, mode })))];
-          for (const [position, kind, value] of mutations) {
-            const at = position % bytes.length;
-            if (kind === 'flip') bytes[at] = (bytes[at] as number) ^ (value || 1);
-            else if (kind === 'drop') bytes.splice(at, 1);
-            else bytes.splice(at, 0, value);
-            if (bytes.length === 0) bytes.push(value);
-          }
-          const out = decodeCapture(decoder, Uint8Array.from(bytes), { mode, chunkSize: 13 });
+          const bytes = mutate(Buffer.concat(frames.map((f) => frameOf({ ...f, mode }))), mutations);
+          const out = decodeCapture(decoder, bytes, { mode, chunkSize: 13 });
           expect(out.readings.length).toBeGreaterThanOrEqual(frames.length - 2 * mutations.length);
         },
       ),
