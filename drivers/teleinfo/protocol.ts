@@ -50,12 +50,8 @@ export function encodeFrame(groups: Uint8Array[]): Uint8Array {
 const range = (prefix: string, from: number, to: number, suffix = '', pad = 0) =>
   Array.from({ length: to - from + 1 }, (_, i) => `${prefix}${String(from + i).padStart(pad, '0')}${suffix}`);
 
-/** Every label Enedis-NOI-CPT_02E lists for historique mode (meters of all generations). */
-export const HISTORIQUE_LABELS = new Set([
-  'ADCO',
-  'OPTARIF',
-  'ISOUSC',
-  'BASE',
+/** Historique tariff indexes (Wh) other than BASE: heures creuses/pleines, EJP, Tempo. */
+export const HISTORIQUE_TARIFF_INDEXES = [
   'HCHC',
   'HCHP',
   'EJPHN',
@@ -66,6 +62,15 @@ export const HISTORIQUE_LABELS = new Set([
   'BBRHPJW',
   'BBRHCJR',
   'BBRHPJR',
+] as const;
+
+/** Every label Enedis-NOI-CPT_02E lists for historique mode (meters of all generations). */
+export const HISTORIQUE_LABELS = new Set([
+  'ADCO',
+  'OPTARIF',
+  'ISOUSC',
+  'BASE',
+  ...HISTORIQUE_TARIFF_INDEXES,
   'PEJP',
   'PTEC',
   'DEMAIN',

@@ -1,20 +1,8 @@
 import type { FieldValue, Reading } from '../../wire/reading.js';
 import type { Group } from './group.js';
-import type { TeleinfoMode } from './protocol.js';
+import { HISTORIQUE_TARIFF_INDEXES, type TeleinfoMode } from './protocol.js';
 
-/** Historique tariff indexes (Wh) other than BASE: energy_<label in lower case>_wh. */
-const HISTORIQUE_TARIFFS = new Set([
-  'HCHC',
-  'HCHP',
-  'EJPHN',
-  'EJPHPM',
-  'BBRHCJB',
-  'BBRHPJB',
-  'BBRHCJW',
-  'BBRHPJW',
-  'BBRHCJR',
-  'BBRHPJR',
-]);
+const HISTORIQUE_TARIFFS = new Set<string>(HISTORIQUE_TARIFF_INDEXES);
 
 const POLYPHASE_LABELS = new Set(['IINST2', 'IINST3', 'IRMS2', 'IRMS3', 'URMS2', 'URMS3']);
 
