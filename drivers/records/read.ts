@@ -1,0 +1,58 @@
+import type { Reading } from '../../wire/reading.js';
+import type { MapOutcome } from './map.js';
+import { type BodyFormat, parseBody } from './parse.js';
+
+/** Where mapped records go: the device sink's two calls. */
+export interface RecordSink {
+  reading(reading: Reading): void;
+  rejected(reason: string, detail?: string): void;
+}
+
+export interface Rejection {
+  /** `line 12`, `record 3`. */
+  at: string;
+  reason: string;
+  detail: string;
+}
+
+export interface ReadSummary {
+  readings: number;
+  /** Records left out by `where` (or with no field that applies): not errors. */
+  skipped: number;
+  rejections: Rejection[];
+}
+
+/**
+ * Parses a body and maps each record: readings go to the sink, each record that does not map is a
+ * rejection with its place and reason (`where` names the file or page), the rest goes through.
+ */
+export function readRecords(
+  body: Uint8Array,
+  source: BodyFormat,
+  map: (record: unknown) => MapOutcome,
+  sink: RecordSink,
+  where = '',
+): ReadSummary {
+  const { records, problems } = parseBody(body, source);
+  const summary: ReadSummary = { readings: 0, skipped: 0, rejections: [] };
+  const reject = (at: string, reason: string, detail: string) => {
+    summary.rejections.push({ at, reason, detail });
+    sink.rejected(reason, `${where ? `${where} ` : ''}${at}: ${detail}`);
+  };
+  for (const problem of problems) reject(problem.at, problem.reason, problem.detail);
+  for (const { at, record } of records) {
+    const outcome = map(record);
+    if (outcome.kind === 'reading') {
+      summary.readings++;
+      sink.reading(outcome.reading);
+    } else if (outcome.kind === 'skipped') summary.skipped++;
+    else reject(at, outcome.reason, outcome.detail);
+  }
+  // csv-parse reports skipped lines before the records around them: keep the report in line order.
+  summary.rejections.sort((a, b) => lineOf(a.at) - lineOf(b.at));
+  return summary;
+}
+
+function lineOf(at: string): number {
+  return Number(at.match(/\d+/)?.[0] ?? 0);
+}
