@@ -16,6 +16,8 @@ export interface Rejection {
 }
 
 export interface ReadSummary {
+  /** Records found in the body (mapped or not). */
+  records: number;
   readings: number;
   /** Records left out by `where` (or with no field that applies): not errors. */
   skipped: number;
@@ -34,7 +36,7 @@ export function readRecords(
   where = '',
 ): ReadSummary {
   const { records, problems } = parseBody(body, source);
-  const summary: ReadSummary = { readings: 0, skipped: 0, rejections: [] };
+  const summary: ReadSummary = { records: records.length, readings: 0, skipped: 0, rejections: [] };
   const reject = (at: string, reason: string, detail: string) => {
     summary.rejections.push({ at, reason, detail });
     sink.rejected(reason, `${where ? `${where} ` : ''}${at}: ${detail}`);
