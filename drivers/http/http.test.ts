@@ -74,9 +74,15 @@ describe('http driver against a local HTTP server', () => {
     recorder.clear();
     expect(await poll()).toHaveLength(0);
     expect(server.requests.slice(3).every((r) => typeof r.headers['if-none-match'] === 'string')).toBe(true);
-    // New days: page 3 changes and a fourth appears; pages 1 and 2 still answer 304.
+    // Two more days: pages 1 and 2 still answer 304; page 3 is now full (6 known + 6 new), page 4 is empty.
     server.setDays(12);
-    expect(await poll()).toHaveLength(6);
+    expect(await poll()).toHaveLength(12);
+    expect(server.requests.slice(-4).map((r) => r.path)).toEqual([
+      '/occupancy?offset=0&limit=12',
+      '/occupancy?offset=12&limit=12',
+      '/occupancy?offset=24&limit=12',
+      '/occupancy?offset=36&limit=12',
+    ]);
     expect(recorder.rejected).toEqual([]);
     // A fresh device (a gateway restart) reads the same data as the same points.
     const again = await start(

@@ -63,7 +63,7 @@ export async function startPartnerServer(options: PartnerServerOptions = {}): Pr
       const all = occupancy(from, days, areas, options.badEvery);
       const data = all.slice(offset, offset + limit);
       const next = offset + limit < all.length ? `/occupancy?offset=${offset + limit}&limit=${limit}` : null;
-      const body = JSON.stringify({ total: all.length, data, links: { next } });
+      const body = JSON.stringify({ data, links: { next } });
       const etag = `"${createHash('sha256').update(body).digest('hex').slice(0, 16)}"`;
       if (req.headers['if-none-match'] === etag) return send(res, 304);
       return send(res, 200, body, { 'content-type': 'application/json', etag });
