@@ -41,17 +41,21 @@ export function readRecords(
     summary.rejections.push({ at, reason, detail });
     sink.rejected(reason, `${where ? `${where} ` : ''}${at}: ${detail}`);
   };
-  for (const problem of problems) reject(problem.at, problem.reason, problem.detail);
-  for (const { at, record } of records) {
-    const outcome = map(record);
+  // csv-parse reports a skipped line before the records around it: go through both in line order.
+  const items = [...problems.map((p) => ({ at: p.at, problem: p })), ...records.map((r) => ({ at: r.at, record: r }))];
+  items.sort((a, b) => lineOf(a.at) - lineOf(b.at));
+  for (const item of items) {
+    if ('problem' in item) {
+      reject(item.at, item.problem.reason, item.problem.detail);
+      continue;
+    }
+    const outcome = map(item.record.record);
     if (outcome.kind === 'reading') {
       summary.readings++;
       sink.reading(outcome.reading);
     } else if (outcome.kind === 'skipped') summary.skipped++;
-    else reject(at, outcome.reason, outcome.detail);
+    else reject(item.at, outcome.reason, outcome.detail);
   }
-  // csv-parse reports skipped lines before the records around them: keep the report in line order.
-  summary.rejections.sort((a, b) => lineOf(a.at) - lineOf(b.at));
   return summary;
 }
 
