@@ -22,7 +22,7 @@ async function open(options: FilesOptions, context: DeviceContext): Promise<Devi
   const { folder } = options;
   if (!statSync(folder).isDirectory()) throw new Error(`${folder} is not a folder`);
   const dirs = { done: join(folder, 'done'), rejected: join(folder, 'rejected') };
-  const readOnly = (context as { readOnly?: boolean }).readOnly === true;
+  const readOnly = context.readOnly === true;
   if (!readOnly) for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
   const journal = readOnly ? undefined : new Journal(options.journal ?? join(folder, '.tidegate-journal.jsonl'));
   const settler = new Settler(options.settleScans, options.minAgeS * 1000);

@@ -7,6 +7,7 @@ import { recordingSink } from '../records/recording-sink.js';
 import { createDriverRuntime } from '../runtime.js';
 import { driver } from './driver.js';
 import { httpOptions } from './options.js';
+import { expandUrl } from './pages.js';
 import { type PartnerServer, type PartnerServerOptions, startPartnerServer } from './simulator.js';
 
 // Real HTTP on 127.0.0.1: the partner simulator (drivers/http/simulator.ts) as the server.
@@ -191,5 +192,17 @@ describe('http driver against a local HTTP server', () => {
     expect(recorder.lines()[0]).toBe('air_quality,sensor=lcsqa-e2,station=FR99901 no2_ugm3=15 1795996800000000000');
     expect(await poll()).toHaveLength(0);
     expect(server.requests[1]!.headers['if-modified-since']).toBe('Mon, 30 Nov 2026 12:00:00 GMT');
+  });
+});
+
+describe('url templates', () => {
+  it('puts the day (in the mapping time zone) into a daily file URL', () => {
+    const at = Date.UTC(2026, 10, 30, 23, 30); // 00:30 on 1 December in Paris
+    expect(expandUrl('https://x/FR_E2_{today:yyyy-MM-dd}.csv', 'Europe/Paris', at)).toBe(
+      'https://x/FR_E2_2026-12-01.csv',
+    );
+    expect(expandUrl('https://x/{yesterday:yyyy}/FR_E2_{yesterday:yyyy-MM-dd}.csv', 'UTC', at)).toBe(
+      'https://x/2026/FR_E2_2026-11-29.csv',
+    );
   });
 });

@@ -32,9 +32,8 @@ export const httpOptions = z
   .strictObject({
     url: z
       .string()
-      .url()
-      .refine((u) => /^https?:\/\//.test(u), 'an http:// or https:// URL')
-      .describe('the resource, polled every `every`'),
+      .refine((u) => URL.canParse(u.replace(/\{[^}]*\}/g, 'x')) && /^https?:\/\//.test(u), 'an http:// or https:// URL')
+      .describe('the resource, polled every `every`; {today:yyyy-MM-dd} / {yesterday:...} become the date'),
     format: z.enum(['csv', 'json']),
     ...recordSourceKeys,
     headers: z

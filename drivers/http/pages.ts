@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { selectJson } from '../records/parse.js';
 import { nextFromLinkHeader } from './fetch.js';
 import type { HttpOptions } from './options.js';
@@ -34,8 +35,8 @@ export function nextPage(
 }
 
 /** The first page: the configured URL, with the offset paging parameters when the API takes them. */
-export function firstPage(options: HttpOptions): URL {
-  const url = new URL(options.url);
+export function firstPage(options: HttpOptions, nowMs = Date.now()): URL {
+  const url = new URL(expandUrl(options.url, options.mapping.time.timeZone, nowMs));
   const paging = options.paging;
   if (paging && 'offsetParam' in paging) {
     if (!url.searchParams.has(paging.offsetParam)) url.searchParams.set(paging.offsetParam, '0');
@@ -51,4 +52,15 @@ function jsonNext(body: Uint8Array, path: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * `{today:yyyy-MM-dd}` and `{yesterday:yyyy-MM-dd}` in a URL become that day's date (Luxon format) in
+ * the mapping's time zone: open-data portals often publish one file per day.
+ */
+export function expandUrl(template: string, timeZone: string, nowMs: number): string {
+  const now = DateTime.fromMillis(nowMs, { zone: timeZone });
+  return template.replace(/\{(today|yesterday):([^}]+)\}/g, (_, day: string, format: string) =>
+    (day === 'today' ? now : now.minus({ days: 1 })).toFormat(format),
+  );
 }

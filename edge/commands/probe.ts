@@ -43,6 +43,7 @@ export async function probeCommand(file: string, deviceId: string, timeoutMs: nu
       deviceId,
       runtime,
       signal: controller.signal,
+      readOnly: true,
       sink: {
         reading: print,
         rejected: (reason, detail) => process.stderr.write(`rejected: ${reason}${detail ? `: ${detail}` : ''}\n`),
