@@ -12,4 +12,10 @@ if (!existsSync(entry)) {
   process.exit(1);
 }
 process.setSourceMapsEnabled(true);
+if (process.argv[2] === 'edge') {
+  // A gateway allocates little per second: a 1 MiB young generation (V8's default grows to 16 MiB per
+  // semi-space) keeps about 11 MiB of a Raspberry Pi's memory for a few more, cheap, scavenges.
+  const v8 = await import('node:v8');
+  v8.setFlagsFromString('--max-semi-space-size=1');
+}
 await import(entry.href);
