@@ -44,10 +44,10 @@ describe('analyst query: electricity kgCO2e against tonnes of waste for a zone',
       csv: { delimiter: ';', decimalComma: true },
       mapping: {
         measurement: 'material_flow',
-        tags: { partner: { value: 'zi-perigny' }, site: 'siret', stream: 'flux', direction: { value: 'out' } },
+        tags: { partner: 'siret', stream: 'flux', direction: { value: 'out' } },
         fields: { mass_kg: { from: 'tonnes', unit: 't' } },
         time: { from: 'mois', format: 'yyyy-MM', timeZone: 'Europe/Paris' },
-        pseudonymise: ['site'],
+        pseudonymise: ['partner'],
       },
     });
     const recorder = recordingSink();
@@ -65,7 +65,7 @@ describe('analyst query: electricity kgCO2e against tonnes of waste for a zone',
     stage.close();
     // As the ingestor writes them: gateway and device from the topic.
     const tag = (r: Reading, gateway: string, device: string) => ({ ...r, tags: { ...r.tags, gateway, device } });
-    const lines = encodeLines(released.map((r) => tag(r, 'gw-zi-perigny-partners', 'waste')));
+    const lines = encodeLines(released.map((r) => tag(r, 'gw-zi-perigny', 'waste-reports')));
 
     const db = 'zone';
     await influx().createDatabase(db);
@@ -98,7 +98,7 @@ describe('analyst query: electricity kgCO2e against tonnes of waste for a zone',
         [String(hour('2026-10-01T00:00:00+02:00')), 12.75],
       ],
     });
-    const sites = await influx().query('SHOW TAG VALUES FROM "material_flow" WITH KEY = "site"', db);
+    const sites = await influx().query('SHOW TAG VALUES FROM "material_flow" WITH KEY = "partner"', db);
     const values = sites.results[0]!.series![0]!.values!.map((v) => String(v[1]));
     expect(values).toHaveLength(2);
     for (const v of values) expect(v).toMatch(/^[0-9a-f]{16}$/);

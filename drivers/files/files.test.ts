@@ -27,15 +27,14 @@ const wasteDevice = (folder: string) =>
     mapping: {
       measurement: 'material_flow',
       tags: {
-        partner: { value: 'zi-perigny' },
-        site: 'siret',
+        partner: 'siret',
         stream: 'flux',
         material: 'code_dechet',
         direction: { value: 'out' },
       },
       fields: { mass_kg: { from: 'tonnes', unit: 't' } },
       time: { from: 'mois', format: 'yyyy-MM', timeZone: 'Europe/Paris' },
-      pseudonymise: ['site'],
+      pseudonymise: ['partner'],
     },
   });
 
@@ -68,7 +67,7 @@ describe('files driver on a real drop folder', () => {
     expect(await scan()).toHaveLength(0); // first sighting
     const readings = await scan();
     expect(readings.length).toBeGreaterThan(5);
-    expect(readings[0]).toMatchObject({ measurement: 'material_flow', identifiers: ['site'] });
+    expect(readings[0]).toMatchObject({ measurement: 'material_flow', identifiers: ['partner'] });
     expect(ls(folder)).toContain('waste-2026-09.csv'); // moved at the next scan, after a buffer flush
     expect(await scan()).toHaveLength(0);
     expect(ls(join(folder, 'done'))).toEqual(['waste-2026-09.csv']);

@@ -16,8 +16,8 @@ const occupancyMapping = {
   measurement: 'occupancy',
   tags: { area: 'area', partner: { value: 'booking-platform' } },
   fields: {
-    nights: { from: 'stats.nights', type: 'integer' },
-    beds_occupied: { from: 'stats.beds_occupied', type: 'integer' },
+    nights: 'stats.nights',
+    beds_occupied: 'stats.beds_occupied',
   },
   time: { from: 'date', format: 'yyyy-MM-dd', timeZone: 'Europe/Paris' },
 };
@@ -69,7 +69,7 @@ describe('http driver against a local HTTP server', () => {
       '/occupancy?offset=24&limit=12',
     ]);
     expect(recorder.lines()[0]).toBe(
-      'occupancy,area=chatelaillon,partner=booking-platform nights=1035i,beds_occupied=665i 1785535200000000000',
+      'occupancy,area=chatelaillon,partner=booking-platform nights=1035,beds_occupied=665 1785535200000000000',
     );
     const first = recorder.lines();
     recorder.clear();

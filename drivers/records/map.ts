@@ -1,3 +1,4 @@
+import { identifiersOf } from '../../wire/catalogue/index.js';
 import type { FieldValue, Reading } from '../../wire/reading.js';
 import type { Mapping } from './schema.js';
 import { parseTime } from './time.js';
@@ -28,7 +29,12 @@ export function createMapper(mapping: Mapping, options: MapperOptions = {}): (re
   const tags = Object.entries(mapping.tags).map(([name, spec]) =>
     typeof spec === 'string' ? { name, from: spec } : { name, ...spec },
   );
-  const identifiers = mapping.pseudonymise.length ? mapping.pseudonymise : undefined;
+  // The partner's choice, and what the catalogue says identifies a person, a home or a company.
+  const named = new Set([...Object.keys(mapping.tags), ...Object.keys(mapping.fields)]);
+  const all = [
+    ...new Set([...mapping.pseudonymise, ...identifiersOf(mapping.measurement).filter((n) => named.has(n))]),
+  ];
+  const identifiers = all.length ? all : undefined;
 
   return (record) => {
     if (record === null || typeof record !== 'object' || Array.isArray(record))

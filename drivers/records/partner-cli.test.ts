@@ -48,7 +48,7 @@ devices:
     mapping:
       measurement: occupancy
       tags: { area: area }
-      fields: { nights: { from: stats.nights, type: integer } }
+      fields: { nights: stats.nights }
       time: { from: date, format: yyyy-MM-dd, timeZone: Europe/Paris }
   - id: waste
     driver: files
@@ -57,10 +57,10 @@ devices:
     csv: { delimiter: ';', decimalComma: true }
     mapping:
       measurement: material_flow
-      tags: { site: siret, stream: flux, direction: { value: out } }
+      tags: { partner: siret, stream: flux, direction: { value: out } }
       fields: { mass_kg: { from: tonnes, unit: t } }
       time: { from: mois, format: yyyy-MM, timeZone: Europe/Paris }
-      pseudonymise: [site]
+      pseudonymise: [partner]
 `,
   );
 });
@@ -88,14 +88,14 @@ describe('check and probe on partner sources', () => {
     expect(code).toBe(0);
     const lines = stdout.trim().split('\n');
     expect(lines).toHaveLength(9);
-    expect(lines[0]).toMatch(/^occupancy,area=la-rochelle nights=\d+i 1785535200000000000$/);
+    expect(lines[0]).toMatch(/^occupancy,area=la-rochelle nights=\d+ 1785535200000000000$/);
   });
 
   it('probe reads the drop folder without moving anything, and never prints a pseudonymised tag', async () => {
     const { code, stdout } = await tidegate('probe', '--config', config, '--device', 'waste');
     expect(code).toBe(0);
     expect(stdout).toMatch(/^material_flow,direction=out,stream=\S+ mass_kg=\d+(\.\d+)? \d+$/m);
-    expect(stdout).not.toContain('site=');
+    expect(stdout).not.toContain('partner=');
     expect(readdirSync(drop)).toEqual(['waste-2026-10.csv']);
   });
 

@@ -6,10 +6,10 @@ import { parseTime } from './time.js';
 
 const wasteMapping = mappingSchema.parse({
   measurement: 'material_flow',
-  tags: { partner: { value: 'zi-perigny' }, site: 'company', stream: 'stream', direction: { value: 'out' } },
+  tags: { partner: 'company', stream: 'stream', direction: { value: 'out' } },
   fields: { mass_kg: { from: 'tonnes', unit: 't' } },
   time: { from: 'month', format: 'yyyy-MM', timeZone: 'Europe/Paris' },
-  pseudonymise: ['site'],
+  pseudonymise: ['partner'],
 });
 
 const collect = () => {
@@ -37,11 +37,11 @@ describe('mapping', () => {
       kind: 'reading',
       reading: {
         measurement: 'material_flow',
-        tags: { partner: 'zi-perigny', site: 'SIRET 123', stream: 'cardboard', direction: 'out' },
+        tags: { partner: 'SIRET 123', stream: 'cardboard', direction: 'out' },
         fields: { mass_kg: 12500 },
         // 2026-10-01T00:00 in Paris is 22:00 UTC the day before (summer time)
         time: BigInt(Date.UTC(2026, 8, 30, 22)) * 1_000_000n,
-        identifiers: ['site'],
+        identifiers: ['partner'],
       },
     });
   });
@@ -61,15 +61,19 @@ describe('mapping', () => {
   });
 
   it('integer fields refuse fractions; 0.1 t is exactly 100 kg', () => {
-    const m: Mapping = mappingSchema.parse({
-      measurement: 'occupancy',
-      tags: {},
-      fields: { nights: { from: 'n', type: 'integer' }, mass_kg: { from: 'w', unit: 't' } },
+    const counts = mappingSchema.parse({
+      measurement: 'traffic',
+      fields: { count: { from: 'n', type: 'integer' } },
       time: { from: 't', format: 'epoch_s' },
     });
-    const map = createMapper(m);
-    expect(map({ n: 3, w: 0.1, t: 1 })).toMatchObject({ reading: { fields: { nights: 3n, mass_kg: 100 } } });
-    expect(map({ n: '3.5', w: 1, t: 1 })).toMatchObject({ kind: 'rejected', reason: 'bad_number' });
+    expect(createMapper(counts)({ n: 3, t: 1 })).toMatchObject({ reading: { fields: { count: 3n } } });
+    expect(createMapper(counts)({ n: '3.5', t: 1 })).toMatchObject({ kind: 'rejected', reason: 'bad_number' });
+    const flows = mappingSchema.parse({
+      measurement: 'material_flow',
+      fields: { mass_kg: { from: 'w', unit: 't' } },
+      time: { from: 't', format: 'epoch_s' },
+    });
+    expect(createMapper(flows)({ w: 0.1, t: 1 })).toMatchObject({ reading: { fields: { mass_kg: 100 } } });
   });
 
   it('where skips, when picks the field of a row (one pollutant per row)', () => {
@@ -101,6 +105,7 @@ describe('mapping', () => {
     expect(bad.success).toBe(false);
     const messages = bad.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     expect(messages).toEqual([
+      'fields.nights: field "nights" of material_flow is not in the catalogue (wire/catalogue)',
       'pseudonymise.0: "company" is not a tag of this mapping',
       'fields.mass_kg.unit: unit "kWh" measures energy, field "mass_kg" holds mass',
       'fields.nights.unit: field "nights" does not end with a unit of mass (e.g. nights_kg): cannot convert',
@@ -152,7 +157,7 @@ describe('readRecords', () => {
     const m = mappingSchema.parse({
       measurement: 'occupancy',
       tags: { area: 'zone' },
-      fields: { nights: { from: 'stats.nights', type: 'integer' } },
+      fields: { nights: 'stats.nights' },
       time: { from: 'date', format: 'yyyy-MM-dd', timeZone: 'Europe/Paris' },
     });
     const body = JSON.stringify({ data: [{ zone: 'ile-de-re', date: '2026-08-01', stats: { nights: 1520 } }, 42] });

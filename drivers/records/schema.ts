@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fieldProblem, measurementSpec, tagsOf } from '../../wire/catalogue/index.js';
 import { isTimeZone } from './time.js';
 import { conversionFactor } from './units.js';
 
@@ -55,34 +56,71 @@ export const timeSpec = z.strictObject({
     .describe('the zone of a timestamp written without offset'),
 });
 
-export const mappingSchema = z
-  .strictObject({
-    measurement: name('measurement'),
-    tags: z.record(name('tag'), tagSpec).default({}),
-    fields: z.record(name('field'), fieldSpec).refine((f) => Object.keys(f).length > 0, 'at least one field'),
-    time: timeSpec,
-    where: condition.optional().describe('records that do not match are skipped (counted, not rejected)'),
-    pseudonymise: z
-      .array(z.string())
-      .default([])
-      .describe('tags whose values leave the gateway only as keyed pseudonyms (company ids)'),
-  })
-  .superRefine((mapping, ctx) => {
-    mapping.pseudonymise.forEach((tag, i) => {
-      if (!(tag in mapping.tags))
-        ctx.addIssue({ code: 'custom', path: ['pseudonymise', i], message: `"${tag}" is not a tag of this mapping` });
-    });
-    for (const [field, spec] of Object.entries(mapping.fields)) {
-      if (typeof spec === 'string' || !spec.unit) continue;
-      const conversion = conversionFactor(spec.unit, field);
-      if ('problem' in conversion)
-        ctx.addIssue({ code: 'custom', path: ['fields', field, 'unit'], message: conversion.problem });
-      if (spec.type === 'string' || spec.type === 'boolean')
-        ctx.addIssue({ code: 'custom', path: ['fields', field, 'unit'], message: `a ${spec.type} field has no unit` });
-    }
+const mappingShape = z.strictObject({
+  measurement: name('measurement'),
+  tags: z.record(name('tag'), tagSpec).default({}),
+  fields: z.record(name('field'), fieldSpec).refine((f) => Object.keys(f).length > 0, 'at least one field'),
+  time: timeSpec,
+  where: condition.optional().describe('records that do not match are skipped (counted, not rejected)'),
+  pseudonymise: z
+    .array(z.string())
+    .default([])
+    .describe('tags whose values leave the gateway only as keyed pseudonyms (company ids)'),
+});
+
+export const mappingSchema = mappingShape.superRefine((mapping, ctx) => {
+  catalogueProblems(mapping, ctx);
+  mapping.pseudonymise.forEach((tag, i) => {
+    if (!(tag in mapping.tags))
+      ctx.addIssue({ code: 'custom', path: ['pseudonymise', i], message: `"${tag}" is not a tag of this mapping` });
   });
+  for (const [field, spec] of Object.entries(mapping.fields)) {
+    if (typeof spec === 'string' || !spec.unit) continue;
+    const conversion = conversionFactor(spec.unit, field);
+    if ('problem' in conversion)
+      ctx.addIssue({ code: 'custom', path: ['fields', field, 'unit'], message: conversion.problem });
+    if (spec.type === 'string' || spec.type === 'boolean')
+      ctx.addIssue({ code: 'custom', path: ['fields', field, 'unit'], message: `a ${spec.type} field has no unit` });
+  }
+});
 
 export type Mapping = z.infer<typeof mappingSchema>;
+
+/** Tags the ingestor sets from the MQTT topic: a record cannot set them. */
+const TOPIC_TAGS = new Set(['gateway', 'device']);
+
+/** The mapping writes what the measurement catalogue (wire/catalogue) declares, with its types. */
+function catalogueProblems(mapping: z.infer<typeof mappingShape>, ctx: z.RefinementCtx): void {
+  const spec = measurementSpec(mapping.measurement);
+  if (!spec) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['measurement'],
+      message: `measurement "${mapping.measurement}" is not in the catalogue (wire/catalogue): material_flow, occupancy and partner_metric are for partner data`,
+    });
+    return;
+  }
+  const known = tagsOf(spec.name).map((t) => t.name);
+  for (const tag of Object.keys(mapping.tags)) {
+    if (TOPIC_TAGS.has(tag))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tags', tag],
+        message: `tag "${tag}" is set by the ingestor from the topic`,
+      });
+    else if (!known.includes(tag))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tags', tag],
+        message: `${spec.name} has no tag "${tag}" in the catalogue (its tags: ${known.filter((t) => !TOPIC_TAGS.has(t)).join(', ')})`,
+      });
+  }
+  for (const [field, fieldSpec] of Object.entries(mapping.fields)) {
+    const type = typeof fieldSpec === 'string' ? 'float' : fieldSpec.type;
+    const problem = fieldProblem(spec.name, field, type);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['fields', field], message: problem });
+  }
+}
 
 export const csvSchema = z
   .strictObject({
