@@ -65,6 +65,7 @@ async function open(options: Sds011Options, context: DeviceContext): Promise<Dev
         if (options.sleepBetweenPolls) await owner.write(commands.setWorking(false, id)).catch(() => {});
       }
     },
+    counters: handle.counters,
     close: handle.close,
   };
 }
