@@ -13,18 +13,19 @@ export function formatSilence(ms: number): string {
 }
 
 /**
- * A push device that says nothing for `silenceMs` is down (its frames stopped: sensor unplugged from
- * the adapter, cable cut, device hung), with the reason; the next reading or sign of life brings it up.
+ * A push device that says nothing good for `silenceMs` is down (its frames stopped: sensor unplugged
+ * from the adapter, cable cut, device hung, or only garbage comes), with the reason; the next reading or
+ * sign of life brings it up.
  * A down reported by the driver itself (port gone) stands until the driver says up again.
  */
 export function watchSilence(sink: DeviceSink, silenceMs: number, state: () => DeviceState): SilenceWatch {
   let heardAt: number | undefined;
+  let rejectedSince = 0;
   const silent = () => {
-    const reason =
-      heardAt === undefined
-        ? `no frame within ${formatSilence(silenceMs)} of opening`
-        : `silent for ${formatSilence(silenceMs)} (last frame at ${new Date(heardAt).toISOString()})`;
-    sink.state('down', reason);
+    const span = formatSilence(silenceMs);
+    const what = rejectedSince > 0 ? `no good frame for ${span} (${rejectedSince} rejected)` : `silent for ${span}`;
+    const since = heardAt === undefined ? 'since opening' : `since ${new Date(heardAt).toISOString()}`;
+    sink.state('down', `${what}, ${since}`);
   };
   let timer: NodeJS.Timeout | undefined;
   const arm = () => {
@@ -37,6 +38,7 @@ export function watchSilence(sink: DeviceSink, silenceMs: number, state: () => D
   };
   const heard = () => {
     heardAt = Date.now();
+    rejectedSince = 0;
     arm();
   };
   const watched: DeviceSink = {
@@ -44,7 +46,10 @@ export function watchSilence(sink: DeviceSink, silenceMs: number, state: () => D
       heard();
       sink.reading(reading);
     },
-    rejected: (reason, detail) => sink.rejected(reason, detail),
+    rejected(reason, detail) {
+      rejectedSince++;
+      sink.rejected(reason, detail);
+    },
     state(next, reason) {
       if (next === 'down') disarm();
       else arm();
