@@ -57,7 +57,16 @@ export const BrokerConfigSchema = z.strictObject({
     ])
     .default({ type: 'memory' }),
   /** Client ids whose sessions exist from broker start, so nothing sent before they connect is lost. */
-  durableSessions: z.array(z.strictObject({ clientId: z.string(), topics: z.array(z.string()).min(1) })).default([]),
+  durableSessions: z
+    .array(
+      z.strictObject({
+        clientId: z.string(),
+        topics: z.array(z.string()).min(1),
+        /** Away longer than this (seconds), the session's client (an ingestor) makes /health not ok. */
+        maxAwayS: z.number().positive().default(300),
+      }),
+    )
+    .default([]),
   /** Runs the ingestor inside the broker process (the demo's default). */
   ingest: IngestOptionsSchema.extend({ enabled: z.boolean().default(true) }).optional(),
 });
