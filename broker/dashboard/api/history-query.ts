@@ -99,7 +99,11 @@ export function shapeHistory(gateway: string, plan: HistoryPlan, results: QueryR
       appendRows(out, s.columns, s.values ?? []);
     }
   }
-  for (const s of bySeries.values()) sortByTime(s);
+  for (const s of bySeries.values()) {
+    // InfluxDB answers every field of the measurement for each series: drop those this series never had.
+    for (const [field, values] of Object.entries(s.fields)) if (values.every((v) => v === null)) delete s.fields[field];
+    sortByTime(s);
+  }
   const last: LastReading[] = [];
   for (const s of results.at(-1)?.series ?? []) {
     const row = s.values?.[0];

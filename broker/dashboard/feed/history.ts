@@ -49,10 +49,14 @@ export function tagKey(tags: Record<string, string>): string {
     .join(',');
 }
 
+/** Lane first, then direction and class, then any other tag. */
+const LABEL_ORDER = ['lane', 'direction', 'class'];
+const rank = (k: string) => (LABEL_ORDER.includes(k) ? LABEL_ORDER.indexOf(k) : LABEL_ORDER.length);
+
 export function tagLabel(tags: Record<string, string>): string {
   return Object.keys(tags)
     .filter((k) => !PLACE_TAGS.has(k) && tags[k] !== '')
-    .sort()
+    .sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1))
     .map((k) => (k === 'lane' ? `lane ${tags[k]}` : (tags[k] as string)))
     .join(' · ');
 }

@@ -69,7 +69,8 @@ export class FieldChart {
       height: HEIGHT,
       legend: { show: several, live: false },
       cursor: { show: false },
-      scales: { x: { time: true, range: () => this.window } },
+      // The y range hugs the data: an energy index of 12,346 kWh that moves by a few kWh is not a flat line at the top.
+      scales: { x: { time: true, range: () => this.window }, y: { range: hug } },
       axes: [
         {
           size: 22,
@@ -103,11 +104,17 @@ export class FieldChart {
   }
 }
 
-/** Ticks of a range over a day show the day too. */
+function hug(_u: uPlot, min: number | null, max: number | null): uPlot.Range.MinMax {
+  if (min === null || max === null) return [0, 1];
+  const pad = Math.max((max - min) * 0.08, Math.abs(max) * 0.0005, 0.5);
+  return [min >= 0 && min - pad < 0 ? 0 : min - pad, max + pad];
+}
+
+/** Ticks of a range over a day show the day instead of the time. */
 function clockOrDate(ms: number, window: [number, number]): string {
   if (window[1] - window[0] <= 86_400 * 1.01) return formatClock(ms).slice(0, 5);
   const d = new Date(ms);
-  return `${d.getDate()}/${d.getMonth() + 1} ${formatClock(ms).slice(0, 5)}`;
+  return `${d.getDate()}/${d.getMonth() + 1}`;
 }
 
 /** Lines with their own times → uPlot's one x array (seconds) and a y array per line (null where none). */

@@ -65,7 +65,9 @@ export class DeviceCard {
     this.element.dataset.state = dev.state;
     setText(this.state, dev.state === 'down' ? 'DOWN' : dev.state);
     setClass(this.element, 'down', dev.state === 'down');
-    const which = tagLabel(dev.tags);
+    // Which lane (direction, class) the last reading was of, when the device has several.
+    const several = dev.tagSets.size > 1 || [...(stored?.values() ?? [])].some((byTags) => byTags.size > 1);
+    const which = several ? tagLabel(dev.tags) : '';
     const parts = [
       dev.driver,
       dev.measurement,
@@ -92,6 +94,10 @@ export class DeviceCard {
       const lines = chartLines(dev, name, stored?.get(name), now);
       if (lines.length === 0) continue;
       slot.chart.update(lines, fromMs, now);
+      // For tests and the curious: how much is drawn, and from when.
+      slot.figure.dataset.points = String(lines.reduce((n, l) => n + l.times.length, 0));
+      slot.figure.dataset.oldest = String(Math.min(...lines.map((l) => l.times[0] ?? now)));
+      slot.figure.dataset.lines = String(lines.length);
       setText(slot.caption, slot.chart.shownUnit ? `${name} (${slot.chart.shownUnit})` : name);
     }
     setText(this.moreSummary, `${others} more field${others === 1 ? '' : 's'}`);
@@ -106,7 +112,8 @@ export class DeviceCard {
     let slot = this.slots.get(name);
     if (slot) return slot;
     const value = h('td', { class: 'value', 'data-field': name });
-    const row = h('tr', {}, h('th', { scope: 'row' }, name), value);
+    // Long field names wrap at their underscores, not in the middle of a unit.
+    const row = h('tr', {}, h('th', { scope: 'row' }, name.replace(/_/g, '_\u200b')), value);
     const caption = h('figcaption', {}, name);
     const chart = new FieldChart(name, displayUnit(dev.measurement, name));
     const figure = h('figure', { 'data-field': name }, caption, chart.element);
