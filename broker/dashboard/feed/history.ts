@@ -35,6 +35,8 @@ export interface HistoryResponse {
   series: HistorySeries[];
   /** Each series' last reading as it was stored, to fill a device card before the next live one. */
   last: LastReading[];
+  /** Why there is no history, when the broker has none to give. */
+  note?: string;
 }
 
 /** The tags that place a reading (shown elsewhere), as opposed to those that tell series apart. */

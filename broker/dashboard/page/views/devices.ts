@@ -117,9 +117,11 @@ export class DevicesView {
     const r = h.response;
     const text = h.problem
       ? h.problem
-      : r
-        ? `history: ${r.source === 'raw' ? 'readings' : 'hourly rollups'}, one point per ${r.stepMs >= 3_600_000 ? `${r.stepMs / 3_600_000} h` : r.stepMs >= 60_000 ? `${r.stepMs / 60_000} min` : `${r.stepMs / 1000} s`}, then live`
-        : 'loading history…';
+      : r?.note
+        ? r.note
+        : r
+          ? `history: ${r.source === 'raw' ? 'readings' : 'hourly rollups'}, one point per ${r.stepMs >= 3_600_000 ? `${r.stepMs / 3_600_000} h` : r.stepMs >= 60_000 ? `${r.stepMs / 60_000} min` : `${r.stepMs / 1000} s`}, then live`
+          : 'loading history…';
     setText(this.historyInfo, text);
     setClass(this.historyInfo, 'alarm', h.problem !== undefined);
     this.historyInfo.dataset.loaded = r ? 'yes' : 'no';
