@@ -240,6 +240,10 @@ export async function startIngestor(
       metrics.linesRejected.inc(decoded.rejection.errors.length);
       publishRejection({ stage: 'decode', topic: packet.topic, ...decoded.rejection, accepted: decoded.points });
     }
+    if (decoded.uncatalogued) {
+      metrics.uncatalogued.inc(decoded.uncatalogued.length);
+      log.debug({ topic: packet.topic, uncatalogued: decoded.uncatalogued }, 'fields outside the catalogue');
+    }
     if (decoded.points > 0) {
       try {
         journal.append(decoded.lines, decoded.points);

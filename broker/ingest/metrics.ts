@@ -9,6 +9,7 @@ export function createIngestMetrics() {
     messages: counter('messages_total', 'data messages received'),
     messagesRejected: counter('messages_rejected_total', 'messages with at least one line not ingested'),
     linesRejected: counter('lines_rejected_total', 'lines that could not be read'),
+    uncatalogued: counter('uncatalogued_fields_total', 'fields written that the measurement catalogue does not know'),
     pointsQueued: counter('points_queued_total', 'points written to the spill queue (and acknowledged)'),
     pointsWritten: counter('points_written_total', 'points InfluxDB accepted'),
     pointsRefused: counter('points_refused_total', 'points InfluxDB refused (type conflict, retention)'),
