@@ -7,9 +7,9 @@ import {
   readFileSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../../tests/harness/index.js';
 import type { DeviceHandle } from '../driver.js';
 import { recordingSink } from '../records/recording-sink.js';
 import { createDriverRuntime } from '../runtime.js';
@@ -56,7 +56,7 @@ async function openDevice(folder: string, extra: Record<string, unknown> = {}) {
   return { recorder, handle, scan: () => handle.poll!() };
 }
 
-const tempFolder = () => mkdtempSync(join(tmpdir(), 'tidegate-drop-'));
+const tempFolder = () => tempDir('tidegate-drop-');
 const ls = (dir: string) => (existsSync(dir) ? readdirSync(dir).sort() : []);
 
 describe('files driver on a real drop folder', () => {
