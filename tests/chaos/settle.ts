@@ -1,0 +1,36 @@
+import { type Balance, balance, type EdgeCounters, storedPerDevice, sum } from './counts.js';
+import type { ChaosStack } from './stack.js';
+
+export interface Settled extends Balance {
+  /** Readings the broker acknowledged more than once (an edge sent them again after a lost PUBACK). */
+  duplicates: number;
+}
+
+/**
+ * Stops the devices (the simulators), then waits until InfluxDB holds every reading the edges read,
+ * or until nothing has moved for `quietMs`: then what is missing is lost. Restart the simulators after.
+ */
+export async function settle(stack: ChaosStack, counters: EdgeCounters, quietMs = 8_000): Promise<Settled> {
+  for (const edge of stack.edges) await stack.stopSimulators(edge);
+  // A poll in flight may still end with a reading.
+  await new Promise((r) => setTimeout(r, 500));
+  let last = '';
+  let lastChange = Date.now();
+  for (;;) {
+    const { read, published } = await counters.totals(stack.edges);
+    const stored = await storedPerDevice(stack.options.influxUrl, stack.options.database);
+    const result = balance(read, stored);
+    const now = JSON.stringify([result, sum(published)]);
+    if (now !== last) {
+      last = now;
+      lastChange = Date.now();
+    }
+    if (result.lost === 0 || Date.now() - lastChange > quietMs)
+      return { ...result, duplicates: Math.max(0, sum(published) - result.read) };
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export async function resumeDevices(stack: ChaosStack): Promise<void> {
+  for (const edge of stack.edges) stack.startSimulators(edge);
+}
