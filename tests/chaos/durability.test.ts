@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir, useInflux, waitFor } from '../harness/index.js';
-import { EdgeCounters, scrapeEdge, storedPerDevice, sum } from './counts.js';
+import { EdgeCounters, storedPerDevice, sum } from './counts.js';
 import { resumeDevices, settle } from './settle.js';
 import { ChaosStack } from './stack.js';
 
@@ -72,11 +72,7 @@ describe('broker durability (CLI processes: broker, ingest, two edges, simulated
   it(`(b) ${TRIALS} broker kill -9 at random moments of a backlog drain, with and without the ingestor: none lost`, async () => {
     await resumeDevices(stack);
     const trials: { ingestor: boolean; delayMs: number; backlogAtStart: number; backlogAtKill: number }[] = [];
-    const backlog = async () => {
-      let n = 0;
-      for (const edge of stack.edges) n += (await scrapeEdge(edge)).backlog;
-      return n;
-    };
+    const backlog = () => stack.backlog();
     for (let t = 0; t < TRIALS; t++) {
       const withIngestor = t % 2 === 0;
       if (withIngestor && !stack.ingestor) await stack.startIngestor({ connected: false });
@@ -86,7 +82,7 @@ describe('broker durability (CLI processes: broker, ingest, two edges, simulated
       const backlogAtStart = await backlog();
       await stack.startBroker();
       // A random moment once the drain has begun.
-      await waitFor(async () => (await backlog()) < backlogAtStart, 'the backlog drain to start', 30_000, 10);
+      await stack.waitForDrainStart(backlogAtStart);
       const delayMs = Math.floor(Math.random() * 300);
       await sleep(delayMs);
       await stack.stopBroker('SIGKILL');

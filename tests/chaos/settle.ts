@@ -32,5 +32,5 @@ export async function settle(stack: ChaosStack, counters: EdgeCounters, quietMs 
 }
 
 export async function resumeDevices(stack: ChaosStack): Promise<void> {
-  for (const edge of stack.edges) stack.startSimulators(edge);
+  for (const edge of stack.edges) if (!edge.sds011 && !edge.modbus) stack.startSimulators(edge);
 }

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { addUser } from '../../broker/server/index.js';
 import { freePort, type PtyPair, type Service, spawnService, startPtyPair, waitFor } from '../harness/index.js';
+import { scrapeEdge } from './counts.js';
 import { TcpProxy } from './tcp-proxy.js';
 
 const CLI = new URL('../../bin/tidegate.js', import.meta.url).pathname;
@@ -132,8 +133,7 @@ export class ChaosStack {
 
   async startBroker(): Promise<void> {
     this.broker = spawnService('node', [CLI, 'broker', '--config', this.brokerConfig], { env: QUIET });
-    const url = `http://127.0.0.1:${this.brokerHttpPort}/health`;
-    await waitFor(async () => (await fetch(url)).status > 0, 'the broker to answer /health', 30_000, 50);
+    await answers(this.broker, `http://127.0.0.1:${this.brokerHttpPort}/health`, 'the broker');
   }
 
   async stopBroker(signal: NodeJS.Signals): Promise<void> {
@@ -146,7 +146,7 @@ export class ChaosStack {
     const service = spawnService('node', [CLI, 'ingest', '--config', this.ingestConfig], { env: QUIET });
     this.ingestor = service;
     if (connected)
-      await waitFor(() => service.output().includes('ingestor connected'), 'the ingestor to connect', 30_000, 50);
+      await waitFor(() => service.output().includes('ingestor connected'), 'the ingestor to connect', 90_000, 50);
   }
 
   async stopIngestor(signal: NodeJS.Signals): Promise<void> {
@@ -154,7 +154,19 @@ export class ChaosStack {
     this.ingestor = undefined;
   }
 
-  startSimulators(edge: EdgeHandle): void {
+  /** Readings waiting in the edges' buffers. */
+  async backlog(): Promise<number> {
+    let n = 0;
+    for (const edge of this.edges) if (edge.process) n += (await scrapeEdge(edge)).backlog;
+    return n;
+  }
+
+  /** Until the edges' backlog has begun to shrink (they reconnected and replay). */
+  async waitForDrainStart(from: number): Promise<void> {
+    await waitFor(async () => (await this.backlog()) < from, 'the backlog drain to start', 30_000, 10);
+  }
+
+  startSimulators(edge: EdgeHandle, sds011Args = this.options.sds011Args ?? []): void {
     const interval = String(this.options.sds011IntervalMs ?? 50);
     edge.sds011 = spawnService('node', [
       CLI,
@@ -164,7 +176,7 @@ export class ChaosStack {
       edge.pty.b,
       '--interval',
       interval,
-      ...(this.options.sds011Args ?? []),
+      ...sds011Args,
     ]);
     edge.modbus = spawnService('node', [
       CLI,
@@ -185,8 +197,7 @@ export class ChaosStack {
 
   async startEdge(edge: EdgeHandle): Promise<void> {
     edge.process = spawnService('node', [CLI, 'edge', '--config', edge.config], { env: QUIET, cwd: edge.dir });
-    const url = `http://127.0.0.1:${edge.healthPort}/health`;
-    await waitFor(async () => (await fetch(url)).status > 0, `${edge.id} to answer /health`, 30_000, 50);
+    await answers(edge.process, `http://127.0.0.1:${edge.healthPort}/health`, edge.id);
   }
 
   async stopEdge(edge: EdgeHandle, signal: NodeJS.Signals): Promise<void> {
@@ -205,4 +216,19 @@ export class ChaosStack {
     await this.stopBroker('SIGTERM');
     await this.proxy?.stop();
   }
+}
+
+/** Until the process answers on `url`; fails at once, with what it printed, if it exits. */
+async function answers(service: Service, url: string, what: string): Promise<void> {
+  await waitFor(
+    async () => {
+      if (service.child.exitCode !== null) throw new Error(`${what} exited: ${service.output().slice(-1500)}`);
+      return (await fetch(url)).status > 0;
+    },
+    `${what} to answer ${url}`,
+    90_000,
+    50,
+  ).catch((e: Error) => {
+    throw new Error(`${e.message}\n${what} printed: ${service.output().slice(-1500)}`);
+  });
 }
