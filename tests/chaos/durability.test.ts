@@ -56,7 +56,7 @@ describe('broker durability (CLI processes: broker, ingest, two edges, simulated
   }, 180_000);
 
   it('(c) graceful SIGTERM of the broker while the ingestor is away: every reading stored', async () => {
-    await resumeDevices(stack);
+    await resumeDevices(stack, counters);
     await stack.stopIngestor('SIGTERM');
     await sleep(2_500);
     await stack.stopBroker('SIGTERM');
@@ -70,7 +70,7 @@ describe('broker durability (CLI processes: broker, ingest, two edges, simulated
   }, 180_000);
 
   it(`(b) ${TRIALS} broker kill -9 at random moments of a backlog drain, with and without the ingestor: none lost`, async () => {
-    await resumeDevices(stack);
+    await resumeDevices(stack, counters);
     const trials: { ingestor: boolean; delayMs: number; backlogAtStart: number; backlogAtKill: number }[] = [];
     const backlog = () => stack.backlog();
     for (let t = 0; t < TRIALS; t++) {

@@ -1,5 +1,6 @@
+import { waitFor } from '../harness/index.js';
 import type { EdgeCounters } from './counts.js';
-import type { ChaosStack } from './stack.js';
+import type { ChaosStack, EdgeHandle } from './stack.js';
 
 export interface FaultContext {
   stack: ChaosStack;
@@ -82,11 +83,14 @@ export const FAULTS: Fault[] = [
     name: 'garbage on a serial line',
     async run({ stack, holdMs }) {
       const edge = stack.edges[0]!;
-      await stack.stopSimulators(edge);
-      stack.startSimulators(edge, ['--fault-every', '2', '--faults', 'garbage,checksum,truncated']);
+      // The port is locked by its simulator: this one replaces it while the fault lasts.
+      const rejectedBefore = await rejectedFrames(edge);
+      await edge.sds011?.stop();
+      const garbage = stack.startSds011(edge, ['--fault-every', '2', '--faults', 'garbage,checksum,truncated']);
+      await waitFor(async () => (await rejectedFrames(edge)) > rejectedBefore, 'frames rejected', 60_000, 100);
       await sleep(holdMs);
-      await stack.stopSimulators(edge);
-      stack.startSimulators(edge);
+      await garbage.stop();
+      edge.sds011 = stack.startSds011(edge, []);
     },
   },
   {
@@ -98,3 +102,10 @@ export const FAULTS: Fault[] = [
     },
   },
 ];
+
+async function rejectedFrames(edge: EdgeHandle): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${edge.healthPort}/metrics`)).text();
+  let n = 0;
+  for (const m of text.matchAll(/^tidegate_frames_rejected_total\{[^}]*\} (\d+)/gm)) n += Number(m[1]);
+  return n;
+}

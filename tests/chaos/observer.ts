@@ -72,8 +72,8 @@ export class Observer {
 
 async function status(url: string): Promise<string> {
   try {
-    return String((await fetch(url, { signal: AbortSignal.timeout(1_000) })).status);
-  } catch {
-    return 'down';
+    return String((await fetch(url, { signal: AbortSignal.timeout(2_000) })).status);
+  } catch (e) {
+    return (e as Error).name === 'TimeoutError' ? 'no answer in 2 s' : 'down';
   }
 }

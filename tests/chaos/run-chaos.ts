@@ -66,8 +66,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRow[]> {
       },
     };
     for (const fault of options.faults ?? FAULTS) {
-      await resumeDevices(stack);
-      await new Promise((r) => setTimeout(r, 1_000));
+      await resumeDevices(stack, counters);
       log(`fault: ${fault.name}`);
       const observer = new Observer(stack);
       await observer.start();

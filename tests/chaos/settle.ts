@@ -1,3 +1,4 @@
+import { waitFor } from '../harness/index.js';
 import { type Balance, balance, type EdgeCounters, storedPerDevice, sum } from './counts.js';
 import type { ChaosStack } from './stack.js';
 
@@ -7,11 +8,11 @@ export interface Settled extends Balance {
 }
 
 /**
- * Stops the devices (the simulators), then waits until InfluxDB holds every reading the edges read,
- * or until nothing has moved for `quietMs`: then what is missing is lost. Restart the simulators after.
+ * Freezes the devices (the simulators), then waits until InfluxDB holds every reading the edges read,
+ * or until nothing has moved for `quietMs`: then what is missing is lost. `resumeDevices` after.
  */
 export async function settle(stack: ChaosStack, counters: EdgeCounters, quietMs = 8_000): Promise<Settled> {
-  for (const edge of stack.edges) await stack.stopSimulators(edge);
+  for (const edge of stack.edges) stack.freezeSimulators(edge, true);
   // A poll in flight may still end with a reading.
   await new Promise((r) => setTimeout(r, 500));
   let last = '';
@@ -31,6 +32,21 @@ export async function settle(stack: ChaosStack, counters: EdgeCounters, quietMs 
   }
 }
 
-export async function resumeDevices(stack: ChaosStack): Promise<void> {
-  for (const edge of stack.edges) if (!edge.sds011 && !edge.modbus) stack.startSimulators(edge);
+/** Thaws (or starts) the simulators and waits until every device gives readings again. */
+export async function resumeDevices(stack: ChaosStack, counters?: EdgeCounters): Promise<void> {
+  const before = counters && (await counters.totals(stack.edges)).read;
+  for (const edge of stack.edges) {
+    if (edge.sds011 || edge.modbus) stack.freezeSimulators(edge, false);
+    else stack.startSimulators(edge);
+  }
+  if (!counters || !before) return;
+  await waitFor(
+    async () => {
+      const { read } = await counters.totals(stack.edges);
+      return [...read].every(([k, n]) => n > (before.get(k) ?? 0));
+    },
+    'every device to give readings again',
+    90_000,
+    100,
+  );
 }

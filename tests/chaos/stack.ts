@@ -166,18 +166,8 @@ export class ChaosStack {
     await waitFor(async () => (await this.backlog()) < from, 'the backlog drain to start', 30_000, 10);
   }
 
-  startSimulators(edge: EdgeHandle, sds011Args = this.options.sds011Args ?? []): void {
-    const interval = String(this.options.sds011IntervalMs ?? 50);
-    edge.sds011 = spawnService('node', [
-      CLI,
-      'simulate',
-      'sds011',
-      '--port',
-      edge.pty.b,
-      '--interval',
-      interval,
-      ...sds011Args,
-    ]);
+  startSimulators(edge: EdgeHandle): void {
+    edge.sds011 = this.startSds011(edge, this.options.sds011Args ?? []);
     edge.modbus = spawnService('node', [
       CLI,
       'simulate',
@@ -189,7 +179,19 @@ export class ChaosStack {
     ]);
   }
 
+  /** An SDS011 simulator on the edge's PTY (the caller keeps the handle). */
+  startSds011(edge: EdgeHandle, args: string[]): Service {
+    const interval = String(this.options.sds011IntervalMs ?? 50);
+    return spawnService('node', [CLI, 'simulate', 'sds011', '--port', edge.pty.b, '--interval', interval, ...args]);
+  }
+
+  /** Freezes (SIGSTOP) or thaws (SIGCONT) the simulators: devices go quiet at once and come back at once. */
+  freezeSimulators(edge: EdgeHandle, frozen: boolean): void {
+    for (const sim of [edge.sds011, edge.modbus]) sim?.child.kill(frozen ? 'SIGSTOP' : 'SIGCONT');
+  }
+
   async stopSimulators(edge: EdgeHandle): Promise<void> {
+    this.freezeSimulators(edge, false);
     await Promise.all([edge.sds011?.stop(), edge.modbus?.stop()]);
     edge.sds011 = undefined;
     edge.modbus = undefined;
