@@ -81,6 +81,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       {
         usersFile,
         listeners: { mqtt: { port: Number(options.mqttPort) }, http: { port: Number(options.httpPort) } },
+        persistence: { type: 'sqlite', path: join(dir, 'broker-sessions.db') },
         ingest: {
           enabled: true,
           influx: { url: influxUrl, database: DATABASE },
