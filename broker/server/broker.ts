@@ -1,5 +1,6 @@
 import { Aedes } from 'aedes';
 import type { Logger } from 'pino';
+import { attachOperatorApi } from '../dashboard/api/attach.js';
 import { createDashboardHandler } from '../dashboard/handler.js';
 import { ingestHealth } from '../ingest/health.js';
 import type { Ingestor } from '../ingest/ingestor.js';
@@ -112,7 +113,17 @@ export async function startBroker(input: BrokerConfigInput | BrokerConfig, optio
     },
     () => [metrics.registry, ...(ingestor ? [ingestor.metrics] : [])],
   );
-  const listeners = await openListeners(aedes, config.listeners, [dashboard, health]);
+  const operatorApi = attachOperatorApi({
+    aedes,
+    prefix: config.prefix,
+    users,
+    eventsPath: config.events.path,
+    maxEvents: config.events.maxEvents,
+    influx: () =>
+      config.history?.influx ?? (ingest && ingestor ? { ...ingest.influx, url: ingestor.stats.influxUrl } : undefined),
+    log: (message, fields) => log.info(fields ?? {}, message),
+  });
+  const listeners = await openListeners(aedes, config.listeners, [dashboard, operatorApi.handler, health]);
   log.info(
     { mqtt: listeners.mqttUrl, mqtts: listeners.mqttsUrl, http: listeners.httpUrl, ws: listeners.wsUrl },
     'broker listening',
@@ -192,6 +203,7 @@ export async function startBroker(input: BrokerConfigInput | BrokerConfig, optio
       await listeners.close();
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
       await persistence.close();
+      operatorApi.close();
     },
   };
   return running;

@@ -35,6 +35,8 @@ export function registerServerCommands(program: Command): void {
       if (!options.config) throw new Error('tidegate broker needs --config FILE (see config/broker.example.yaml)');
       const { loadBrokerConfig, startBroker } = await import('./index.js');
       const running = await startBroker(loadBrokerConfig(options.config));
+      const { readyLine } = await import('./ready-line.js');
+      (await import('./log.js')).createLogger('broker').info(readyLine(running));
       untilSignal(() => running.close());
     });
 

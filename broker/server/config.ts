@@ -67,6 +67,21 @@ export const BrokerConfigSchema = z.strictObject({
       }),
     )
     .default([]),
+  /** Events kept for the dashboard (SQLite); without a path they last as long as the process. */
+  events: z
+    .strictObject({ path: z.string().optional(), maxEvents: z.number().int().positive().default(100_000) })
+    .prefault({}),
+  /** Where the dashboard reads history; the in-process ingestor's InfluxDB when not given. */
+  history: z
+    .strictObject({
+      influx: z.strictObject({
+        url: z.string(),
+        database: z.string().default('tidegate'),
+        username: z.string().optional(),
+        password: z.string().optional(),
+      }),
+    })
+    .optional(),
   /** Runs the ingestor inside the broker process (the demo's default). */
   ingest: IngestOptionsSchema.extend({ enabled: z.boolean().default(true) }).optional(),
 });
@@ -91,6 +106,7 @@ export function loadBrokerConfig(file: string): BrokerConfig {
   const config = loadYaml(file, BrokerConfigSchema);
   const fix = (p: string | undefined) => (p === undefined ? undefined : resolveFrom(file, p));
   config.usersFile = fix(config.usersFile);
+  config.events.path = fix(config.events.path);
   if (config.listeners.mqtts) {
     config.listeners.mqtts.cert = fix(config.listeners.mqtts.cert)!;
     config.listeners.mqtts.key = fix(config.listeners.mqtts.key)!;

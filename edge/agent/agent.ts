@@ -79,7 +79,7 @@ export async function startAgent(loaded: LoadedConfig, options: AgentOptions = {
   const isoNow = () => new Date(Number(clock.wallNs() / 1_000_000n)).toISOString();
   const event = (type: EventType, extra: Omit<GatewayEvent, 'type' | 'gateway' | 'time'> = {}) => {
     const message: GatewayEvent = { type, gateway: gatewayId, time: isoNow(), ...extra };
-    log.info({ event: message }, type);
+    log[type === 'device_down' || type === 'buffer_dropped' ? 'warn' : 'info']({ event: message }, type);
     publisher.publishJson(topics.events(gatewayId), message);
   };
 
@@ -136,7 +136,8 @@ export async function startAgent(loaded: LoadedConfig, options: AgentOptions = {
       if (state === 'down' && reason) record.lastError = reason;
     }
     metrics.deviceUp.set({ device }, state === 'up' ? 1 : 0);
-    if (state === previous || state === 'starting') return;
+    // A clean stop closes every device: that is not a device going down (no alarm, no event).
+    if (stopping || state === previous || state === 'starting') return;
     if (state === 'down') event('device_down', { device, reason });
     if (state === 'up' && previous === 'down') event('device_up', { device });
     publishStatus();

@@ -92,7 +92,7 @@ export class Publisher {
       this.kick();
     });
     client.on('close', () => {
-      if (this.connected) o.logger.warn('connection to the broker lost');
+      if (this.connected && !this.stopped) o.logger.warn('connection to the broker lost');
       if (this.connected) this.downSince = new Date();
       this.connected = false;
       this.scheduleReconnect();
