@@ -44,9 +44,9 @@ export function registerDriverCommands(program: Command, hooks: DriverCommandHoo
     .command('simulate')
     .description('run a device simulator on a serial port or TCP (tidegate simulate DRIVER --help)')
     .argument('<driver>', `one of: ${DRIVER_NAMES.join(', ')}`)
+    .argument('[options...]', "the simulator's options: tidegate simulate DRIVER --help")
     .allowUnknownOption()
-    .helpOption(false)
-    .argument('[options...]')
+    .passThroughOptions()
     .action(async (name: string, args: string[]) => {
       const { simulator } = await loadDriver(name);
       if (!simulator) throw new Error(`driver "${name}" has no simulator`);
