@@ -224,15 +224,17 @@ async function measure(
       generator.send({ run: step });
       let maxBehind = 0;
       let atEnd = before.page;
-      let used: Awaited<ReturnType<typeof useThePage>> | undefined;
+      let using: Promise<Awaited<ReturnType<typeof useThePage>>> | undefined;
       while (!finished) {
         await Promise.race([sleep(500), done]);
-        if (withHistory && !used && performance.now() - t0 > (step.seconds * 1000) / 2) used = await useThePage(page);
+        // Used while the counting goes on, as an operator would (not awaited here).
+        if (withHistory && !using && performance.now() - t0 > (step.seconds * 1000) / 2) using = useThePage(page);
         const now = await probe(page);
         maxBehind = Math.max(maxBehind, sent - now.readings);
         if (!finished) atEnd = now;
       }
       const seconds = (doneAt - t0) / 1000;
+      const used = await using;
       await sleep(300); // the peers report every 250 ms
       const [peerAtEnd, wsPeerAtEnd] = [peerReadings, wsPeerReadings];
       await sleep(SETTLE_MS);
