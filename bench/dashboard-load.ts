@@ -109,7 +109,7 @@ async function preloadHistory(url: string): Promise<number> {
 }
 
 /** Milliseconds until `ready` holds after `act`, polled every 20 ms (what an operator waits). */
-async function timed(page: Page, act: () => Promise<unknown>, ready: () => Promise<boolean>): Promise<number> {
+async function timed(act: () => Promise<unknown>, ready: () => Promise<boolean>): Promise<number> {
   const t0 = performance.now();
   await act();
   while (!(await ready())) {
@@ -126,19 +126,16 @@ async function useThePage(page: Page): Promise<{ filterMs: number; sortMs: numbe
   });
   await page.waitForSelector('#gateways-view');
   const filterMs = await timed(
-    page,
     () => page.fill('#gateway-filter', 'gw-01'),
     async () => (await page.locator('tr[data-gateway]').count()) <= 11,
   );
   await page.fill('#gateway-filter', '');
   const sorted = await page.getAttribute('th[data-sort="id"]', 'aria-sort');
   const sortMs = await timed(
-    page,
     () => page.click('th[data-sort="id"]'),
     async () => (await page.getAttribute('th[data-sort="id"]', 'aria-sort')) !== sorted,
   );
   const openMs = await timed(
-    page,
     () =>
       page.evaluate((gw) => {
         location.hash = `#/gateway/${gw}`;
