@@ -57,7 +57,16 @@ export const BrokerConfigSchema = z.strictObject({
     ])
     .default({ type: 'memory' }),
   /** Client ids whose sessions exist from broker start, so nothing sent before they connect is lost. */
-  durableSessions: z.array(z.strictObject({ clientId: z.string(), topics: z.array(z.string()).min(1) })).default([]),
+  durableSessions: z
+    .array(
+      z.strictObject({
+        clientId: z.string(),
+        topics: z.array(z.string()).min(1),
+        /** Away longer than this (seconds), the session's client (an ingestor) makes /health not ok. */
+        maxAwayS: z.number().positive().default(300),
+      }),
+    )
+    .default([]),
   /** Events kept for the dashboard (SQLite); without a path they last as long as the process. */
   events: z
     .strictObject({ path: z.string().optional(), maxEvents: z.number().int().positive().default(100_000) })
