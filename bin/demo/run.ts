@@ -87,6 +87,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
           influx: { url: influxUrl, database: DATABASE },
           spill: { path: join(dir, 'ingest-queue.db') },
         },
+        events: { path: join(dir, 'broker-events.db') },
       },
       { logger: brokerLog },
     );
