@@ -83,11 +83,13 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       {
         usersFile,
         listeners: { mqtt: { port: Number(options.mqttPort) }, http: { port: Number(options.httpPort) } },
+        persistence: { type: 'sqlite', path: join(dir, 'broker-sessions.db') },
         ingest: {
           enabled: true,
           influx: { url: influxUrl, database: DATABASE },
           spill: { path: join(dir, 'ingest-queue.db') },
         },
+        events: { path: join(dir, 'broker-events.db') },
       },
       { logger: brokerLog },
     );
