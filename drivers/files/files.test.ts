@@ -158,3 +158,35 @@ describe('files driver on a real drop folder', () => {
     expect(ls(folder)).toEqual(['waste-2026-09.csv']);
   });
 });
+
+describe('files driver, JSON drops', () => {
+  it('reads a .json file by its extension, records selected by JSONPath', async () => {
+    const folder = tempFolder();
+    const data = { data: [{ area: 'ile-de-re', date: '2026-08-01', stats: { nights: 1742, beds_occupied: 1407 } }] };
+    writeFileSync(join(folder, 'occupancy-2026-08-01.json'), JSON.stringify(data));
+    const options = filesOptions.parse({
+      folder,
+      minAgeS: 0,
+      json: { records: '$.data[*]' },
+      mapping: {
+        measurement: 'occupancy',
+        tags: { area: 'area' },
+        fields: { nights: 'stats.nights', beds_occupied: 'stats.beds_occupied' },
+        time: { from: 'date', format: 'yyyy-MM-dd', timeZone: 'Europe/Paris' },
+      },
+    });
+    const recorder = recordingSink();
+    const handle = await driver.open(options, {
+      deviceId: 'occupancy-drop',
+      sink: recorder.sink,
+      runtime: createDriverRuntime(),
+      signal: new AbortController().signal,
+    });
+    handles.push(handle);
+    await handle.poll!();
+    await handle.poll!();
+    await handle.poll!();
+    expect(recorder.lines()).toEqual(['occupancy,area=ile-de-re nights=1742,beds_occupied=1407 1785535200000000000']);
+    expect(ls(join(folder, 'done'))).toEqual(['occupancy-2026-08-01.json']);
+  });
+});
