@@ -10,7 +10,7 @@ import { openListeners } from './listeners.js';
 import { createLogger } from './log.js';
 import { createBrokerMetrics } from './metrics.js';
 import { persistenceOptions } from './persistence.js';
-import { generatePassword, hashPassword, type Role, UserDirectory } from './users.js';
+import { generatePassword, hashGeneratedPassword, type Role, UserDirectory } from './users.js';
 
 export interface RunningBroker {
   /** mqtt://host:port of the TCP listener (undefined when none is configured). */
@@ -21,6 +21,8 @@ export interface RunningBroker {
   /** http://host:port: /health, /metrics and the dashboard. */
   httpUrl: string | undefined;
   aedes: Aedes;
+  /** Re-reads the users file now (SIGHUP); connections of removed or changed accounts are closed. */
+  reloadUsers(): void;
   /** The in-process ingestor, when the config enables one. */
   ingestor: Ingestor | undefined;
   config: BrokerConfig;
@@ -62,16 +64,9 @@ export async function startBroker(input: BrokerConfigInput | BrokerConfig, optio
   }
   for (const d of durable) reserved.set(d.clientId, ['ingestor', 'admin']);
 
-  installAuth(
+  const auth = installAuth(
     aedes,
-    {
-      prefix: config.prefix,
-      users,
-      rules: config.acl,
-      maxPayloadBytes: config.limits.maxPayloadBytes,
-      maxConnectionsPerUser: config.limits.maxConnectionsPerUser,
-      reservedClientIds: reserved,
-    },
+    { ...config.limits, prefix: config.prefix, users, rules: config.acl, reservedClientIds: reserved },
     metrics,
     log,
   );
@@ -106,8 +101,16 @@ export async function startBroker(input: BrokerConfigInput | BrokerConfig, optio
       };
     },
     () => [metrics.registry, ...(ingestor ? [ingestor.metrics] : [])],
+    config.listeners.http?.expose,
   );
-  const listeners = await openListeners(aedes, config.listeners, [dashboard, health]);
+  const listeners = await openListeners(aedes, config.listeners, [dashboard, health], {
+    maxConnectBytes: config.limits.maxConnectBytes,
+    maxPayloadBytes: config.limits.maxPayloadBytes,
+    onDrop: (reason, detail) => {
+      metrics.connectionsDropped.inc({ reason });
+      log.debug({ reason, detail: detail.slice(0, 200) }, 'connection dropped');
+    },
+  });
   log.info(
     { mqtt: listeners.mqttUrl, mqtts: listeners.mqttsUrl, http: listeners.httpUrl, ws: listeners.wsUrl },
     'broker listening',
@@ -116,7 +119,7 @@ export async function startBroker(input: BrokerConfigInput | BrokerConfig, optio
   if (ingest) {
     if (!listeners.mqttUrl) throw new Error('ingest: the in-process ingestor needs listeners.mqtt');
     const password = generatePassword();
-    users.addInMemory({ name: IN_PROCESS_INGESTOR, role: 'ingestor', password: await hashPassword(password) });
+    users.addInMemory({ name: IN_PROCESS_INGESTOR, role: 'ingestor', password: hashGeneratedPassword(password) });
     const { startIngestor } = await import('../ingest/ingestor.js');
     const { enabled: _, ...ingestOptions } = ingest;
     ingestor = await startIngestor(
@@ -173,6 +176,7 @@ export async function startBroker(input: BrokerConfigInput | BrokerConfig, optio
     httpUrl: listeners.httpUrl,
     aedes,
     config,
+    reloadUsers: auth.reloadUsers,
     get ingestor() {
       return ingestor;
     },
@@ -184,6 +188,7 @@ export async function startBroker(input: BrokerConfigInput | BrokerConfig, optio
       // ...then what they had sent is handed on, and durable sessions get a moment to acknowledge it.
       await settle(deadline);
       await ingestor?.close();
+      auth.stop();
       await listeners.close();
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
       await persistence.close();
