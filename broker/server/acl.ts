@@ -131,7 +131,8 @@ export function subscribeVerdict(
   const mine = rulesFor(principal, rules).filter((r) => r.action === 'subscribe' || r.action === 'both');
   const denies = mine.filter((r) => !r.allow);
   const denied = denies.find((r) => filterWithin(filter, r.topic));
-  if (denied) return { verdict: 'refused', reason: `denied by rule ${denied.action} ${denied.topic} for ${denied.user}` };
+  if (denied)
+    return { verdict: 'refused', reason: `denied by rule ${denied.action} ${denied.topic} for ${denied.user}` };
   const allows = [...mine.filter((r) => r.allow).map((r) => r.topic), ...roleGrants(principal, prefix).subscribe];
   const whole = allows.some((a) => filterWithin(filter, a));
   if (whole && !denies.some((r) => filtersOverlap(filter, r.topic)))

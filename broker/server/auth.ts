@@ -130,7 +130,10 @@ function installAuthorization(
     const perms = permissions.get(client);
     const deny = (label: string, reason: string) => {
       metrics.publishDenied.inc({ reason: label });
-      refusals.warn({ clientId: client.id, user: perms?.principal.user, topic: packet.topic, reason }, 'publish denied');
+      refusals.warn(
+        { clientId: client.id, user: perms?.principal.user, topic: packet.topic, reason },
+        'publish denied',
+      );
       // MQTT 3.1.1 has no negative PUBACK: aedes drops the message and closes the connection.
       done(new Error(reason));
     };

@@ -53,7 +53,11 @@ export const BrokerConfigSchema = z.strictObject({
       /** All anonymous clients together (they share one principal, "anonymous"). */
       maxAnonymousConnections: z.number().int().nonnegative().default(100),
       /** The largest CONNECT accepted: what a connection may make the broker buffer before it logs in. */
-      maxConnectBytes: z.number().int().min(64).default(16 * 1024),
+      maxConnectBytes: z
+        .number()
+        .int()
+        .min(64)
+        .default(16 * 1024),
       loginFailuresPerAccount: z.number().int().positive().default(10),
       loginFailuresPerAddress: z.number().int().positive().default(30),
       loginWindowMs: z.number().int().positive().default(60_000),

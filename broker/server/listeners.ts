@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
-import { createServer as createTlsServer } from 'node:tls';
 import type { Duplex } from 'node:stream';
+import { createServer as createTlsServer } from 'node:tls';
 import type { Aedes } from 'aedes';
 import { WebSocketServer } from 'ws';
 import { batchedWebSocketStream } from './batched-websocket-stream.js';

@@ -108,7 +108,10 @@ export function readUsersFile(file: string): Map<string, Account> {
 }
 
 export function writeUsersFile(file: string, accounts: Map<string, Account>): void {
-  const lines = ['# tidegate broker accounts (hashes only); edit with `tidegate broker user add|remove|passwd`', 'users:'];
+  const lines = [
+    '# tidegate broker accounts (hashes only); edit with `tidegate broker user add|remove|passwd`',
+    'users:',
+  ];
   for (const a of [...accounts.values()].sort((x, y) => x.name.localeCompare(y.name)))
     lines.push(`  ${JSON.stringify(a.name)}: { role: ${a.role}, password: ${JSON.stringify(a.password)} }`);
   const tmp = `${file}.tmp-${process.pid}`;
