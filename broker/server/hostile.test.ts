@@ -20,7 +20,6 @@ let broker: RunningBroker;
 let root: MqttClient;
 const seen: string[] = [];
 
-const CONNACK = 2;
 const PUBLISH = 3;
 const SUBACK = 9;
 const PINGRESP = 13;
