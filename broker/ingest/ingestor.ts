@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { backoffDelay } from '../../edge/publisher/backoff.js';
 import { decodeLines, Topics } from '../../wire/index.js';
 import { type ManagedInflux, startManagedInflux } from '../influxdb/managed.js';
 import { ensureSchema } from '../schema/index.js';
@@ -9,8 +10,13 @@ import { createLogger } from '../server/log.js';
 import { type IngestConfig, type IngestOptions, IngestOptionsSchema } from './config.js';
 import { type InfluxTarget, InfluxUnavailableError, writeLineProtocol } from './influx-writer.js';
 import { Journal, type JournalBatch } from './journal.js';
+import { LinkLog } from './link-log.js';
 import { decodeDataMessage } from './message.js';
 import { createIngestMetrics } from './metrics.js';
+
+/** Reconnection to the broker: from 0.5 s doubling to 30 s, each delay drawn in its upper half. */
+const RECONNECT_MIN_MS = 500;
+const RECONNECT_MAX_MS = 30_000;
 
 export interface IngestStats {
   messages: number;
@@ -26,6 +32,11 @@ export interface IngestStats {
   influxUp: boolean;
   mqttConnected: boolean;
   influxUrl: string;
+  /** When InfluxDB last answered a write (points stored or refused); null before the first. */
+  lastWriteAt: Date | null;
+  /** Since when the broker / InfluxDB has been unreachable (the start, before the first success); null while up. */
+  mqttDownSince: Date | null;
+  influxDownSince: Date | null;
 }
 
 export interface Ingestor {
@@ -48,7 +59,7 @@ export async function startIngestor(
   const config = IngestOptionsSchema.parse(input);
   const log = options.logger ?? createLogger('ingest');
   const topics = new Topics(config.prefix);
-  const metrics = createIngestMetrics();
+  const metrics = createIngestMetrics(() => stats); // read at scrape time, once stats exist
   const rejectedTopic = config.rejectedTopic ?? `${config.prefix}/_ingest/rejected`;
 
   let managed: ManagedInflux | undefined;
@@ -67,6 +78,8 @@ export async function startIngestor(
 
   const schemaOptions = { ...target, retention: config.influx.retention };
   const journal = new Journal(config.spill.path, config.spill.sync);
+  const mqttLink = new LinkLog(log, 'broker', () => journal.points);
+  const influxLink = new LinkLog(log, 'InfluxDB', () => journal.points);
   const stats: IngestStats = {
     messages: 0,
     messagesRejected: 0,
@@ -79,14 +92,22 @@ export async function startIngestor(
     influxUp: false,
     mqttConnected: false,
     influxUrl,
+    lastWriteAt: null,
+    get mqttDownSince() {
+      return mqttLink.downSince ?? null;
+    },
+    get influxDownSince() {
+      return influxLink.downSince ?? null;
+    },
   };
   let schemaReady = false;
   try {
     await ensureSchema(schemaOptions);
     schemaReady = true;
     stats.influxUp = true;
+    influxLink.markUp({ url: influxUrl });
   } catch (e) {
-    log.warn({ err: (e as Error).message }, 'InfluxDB schema not set up yet; will retry before writing');
+    influxLink.markDown(`schema not set up yet: ${(e as Error).message}`);
   }
 
   let client: MqttClient | undefined;
@@ -97,6 +118,7 @@ export async function startIngestor(
 
   // ---- writer: spill queue → InfluxDB ----
   let closing = false;
+  let stopping = false;
   let wake: (() => void) | undefined;
   let oldestQueuedAt = journal.rows > 0 ? 0 : Number.POSITIVE_INFINITY;
   const drainWaiters: (() => void)[] = [];
@@ -158,6 +180,8 @@ export async function startIngestor(
           throw new InfluxUnavailableError(outcome.reason);
         }
         stats.influxUp = true;
+        stats.lastWriteAt = new Date();
+        influxLink.markUp();
         let refused = 0;
         if (outcome.kind === 'partial') {
           refused = outcome.dropped;
@@ -172,11 +196,7 @@ export async function startIngestor(
       } catch (e) {
         stats.writeFailures++;
         metrics.writeFailures.inc();
-        if (stats.influxUp || stats.writeFailures === 1)
-          log.warn(
-            { err: (e as Error).message, backlog: journal.points },
-            'InfluxDB write failed; keeping the batch and retrying',
-          );
+        influxLink.markDown(`write failed, batch kept: ${(e as Error).message}`);
         stats.influxUp = false;
         if (closing) throw e;
         await sleep(delay);
@@ -222,7 +242,7 @@ export async function startIngestor(
     protocolVersion: config.mqtt.protocolVersion,
     username: config.mqtt.username,
     password,
-    reconnectPeriod: 500,
+    reconnectPeriod: 0, // reconnects are ours: backoff with jitter (a broker down for long is not hammered)
     connectTimeout: 10_000,
     ...(config.mqtt.protocolVersion === 5 ? { properties: { sessionExpiryInterval: 0xffffffff } } : {}),
   };
@@ -239,6 +259,10 @@ export async function startIngestor(
       metrics.messagesRejected.inc();
       metrics.linesRejected.inc(decoded.rejection.errors.length);
       publishRejection({ stage: 'decode', topic: packet.topic, ...decoded.rejection, accepted: decoded.points });
+    }
+    if (decoded.uncatalogued) {
+      metrics.uncatalogued.inc(decoded.uncatalogued.length);
+      log.debug({ topic: packet.topic, uncatalogued: decoded.uncatalogued }, 'fields outside the catalogue');
     }
     if (decoded.points > 0) {
       try {
@@ -270,9 +294,12 @@ export async function startIngestor(
       take(packet, done);
     }, 100);
   };
+  let reconnectAttempt = 0;
+  let reconnectTimer: NodeJS.Timeout | undefined;
   client.on('connect', () => {
     stats.mqttConnected = true;
-    log.info({ url: config.mqtt.url, filter }, 'ingestor connected');
+    reconnectAttempt = 0;
+    mqttLink.markUp({ url: config.mqtt.url, filter });
     client?.subscribe(filter, { qos: 1 }, (err, granted) => {
       if (err || granted?.some((g) => g.qos === 128))
         log.error({ filter, err: err?.message }, 'subscription refused: check the account has the ingestor role');
@@ -280,8 +307,15 @@ export async function startIngestor(
   });
   client.on('close', () => {
     stats.mqttConnected = false;
+    if (stopping || reconnectTimer) return;
+    mqttLink.markDown('connection closed');
+    const delay = backoffDelay(reconnectAttempt++, RECONNECT_MIN_MS, RECONNECT_MAX_MS);
+    reconnectTimer = setTimeout(() => {
+      reconnectTimer = undefined;
+      if (!stopping && !client?.connected) client?.reconnect();
+    }, delay);
   });
-  client.on('error', (e) => log.warn({ err: e.message }, 'MQTT error'));
+  client.on('error', (e) => mqttLink.markDown(e.message));
 
   return {
     stats,
@@ -295,6 +329,8 @@ export async function startIngestor(
             wake?.();
           }),
     async close() {
+      stopping = true;
+      clearTimeout(reconnectTimer);
       await new Promise<void>((resolve) => client?.end(false, {}, () => resolve()));
       closing = true;
       wake?.();

@@ -1,4 +1,12 @@
-import { decodeLines, encodeLine, type LineError, splitLines, type Topics } from '../../wire/index.js';
+import {
+  decodeLines,
+  encodeLine,
+  type FieldValue,
+  fieldProblem,
+  type LineError,
+  splitLines,
+  type Topics,
+} from '../../wire/index.js';
 
 export interface DecodedMessage {
   /** Line protocol to store, with `gateway` and `device` tags from the topic; empty when nothing is usable. */
@@ -6,6 +14,19 @@ export interface DecodedMessage {
   points: number;
   /** Why the message or some of its lines were not taken. */
   rejection?: { reason: string; errors: LineError[] };
+  /**
+   * Fields the measurement catalogue (wire/catalogue) does not know, or knows with another type: written
+   * all the same (nothing is lost), but counted, since they get no rollup and may conflict in InfluxDB.
+   */
+  uncatalogued?: string[];
+}
+
+const MAX_UNCATALOGUED = 10;
+
+function fieldType(value: FieldValue): 'float' | 'integer' | 'string' | 'boolean' {
+  if (typeof value === 'number') return 'float';
+  if (typeof value === 'bigint') return 'integer';
+  return typeof value === 'string' ? 'string' : 'boolean';
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -30,6 +51,7 @@ export function decodeDataMessage(topics: Topics, topic: string, payload: Uint8A
   const topicTags = `,device=${parsed.device},gateway=${parsed.gateway}`;
   const out: string[] = [];
   const errors: LineError[] = [];
+  const uncatalogued = new Set<string>();
   let lineNo = 0;
   for (const raw of splitLines(text)) {
     lineNo++;
@@ -38,6 +60,10 @@ export function decodeDataMessage(topics: Topics, topic: string, payload: Uint8A
     for (const e of decoded.errors) errors.push({ ...e, line: lineNo });
     const reading = decoded.readings[0];
     if (!reading) continue;
+    for (const [field, value] of Object.entries(reading.fields)) {
+      const problem = fieldProblem(reading.measurement, field, fieldType(value));
+      if (problem && uncatalogued.size < MAX_UNCATALOGUED) uncatalogued.add(problem);
+    }
     let start = 0;
     while (line.charCodeAt(start) === 32) start++;
     const keyEnd = seriesKeyEnd(line, start);
@@ -49,6 +75,7 @@ export function decodeDataMessage(topics: Topics, topic: string, payload: Uint8A
     } else out.push(key + topicTags + line.slice(keyEnd));
   }
   const result: DecodedMessage = { lines: out.join('\n'), points: out.length };
+  if (uncatalogued.size > 0) result.uncatalogued = [...uncatalogued];
   if (errors.length > 0)
     result.rejection = {
       reason: `${errors.length} line(s) of line protocol could not be read`,

@@ -6,7 +6,7 @@ import { CredentialChecker, type CredentialLimits } from './credentials.js';
 import { RefusalLog } from './log.js';
 import type { BrokerMetrics } from './metrics.js';
 import { Permissions } from './permissions.js';
-import { OWNER_TOPIC, SessionOwnership, type SessionStore } from './sessions.js';
+import { OWNER_TOPIC, SessionOwnership, type SessionStore } from './session-ownership.js';
 import { ANONYMOUS, type Role, type UserDirectory } from './users.js';
 
 export interface AuthSettings extends CredentialLimits {

@@ -1,6 +1,8 @@
 import { Aedes } from 'aedes';
 import type { Logger } from 'pino';
+import { attachOperatorApi } from '../dashboard/api/attach.js';
 import { createDashboardHandler } from '../dashboard/handler.js';
+import { ingestHealth } from '../ingest/health.js';
 import type { Ingestor } from '../ingest/ingestor.js';
 import { filterWithin } from './acl.js';
 import { installAuth } from './auth.js';
@@ -10,6 +12,7 @@ import { openListeners } from './listeners.js';
 import { createLogger } from './log.js';
 import { createBrokerMetrics } from './metrics.js';
 import { persistenceOptions } from './persistence.js';
+import { watchDurableSessions } from './sessions.js';
 import { generatePassword, hashGeneratedPassword, type Role, UserDirectory } from './users.js';
 
 export interface RunningBroker {
@@ -60,7 +63,7 @@ export async function startBroker(input: BrokerConfigInput | BrokerConfig, optio
   if (ingest) {
     const topic = `${ingest.prefix}/+/data/+`;
     if (!durable.some((d) => d.clientId === ingest.mqtt.clientId))
-      durable.push({ clientId: ingest.mqtt.clientId, topics: [topic] });
+      durable.push({ clientId: ingest.mqtt.clientId, topics: [topic], maxAwayS: 300 });
   }
   for (const d of durable) reserved.set(d.clientId, ['ingestor', 'admin']);
 
@@ -90,20 +93,33 @@ export async function startBroker(input: BrokerConfigInput | BrokerConfig, optio
     prefix: config.prefix,
     log: (message) => log.info(message),
   });
+  const sessionsHealth = watchDurableSessions(aedes, durable);
   const health = healthAndMetricsHandler(
-    () => {
-      const ingestStats = ingestor?.stats;
+    async () => {
+      const ingestReport = ingestor ? ingestHealth(ingestor.stats) : undefined;
+      const durableSessions = await sessionsHealth();
       return {
-        ok: !ingestStats || ingestStats.influxUp,
+        ok: (ingestReport?.ok ?? true) && durableSessions.every((s) => s.ok),
         clients: aedes.connectedClients,
         brokerId: aedes.id,
-        ...(ingestStats ? { ingest: ingestStats } : {}),
+        durableSessions,
+        ...(ingestReport ? { ingest: ingestReport } : {}),
       };
     },
     () => [metrics.registry, ...(ingestor ? [ingestor.metrics] : [])],
     config.listeners.http?.expose,
   );
-  const listeners = await openListeners(aedes, config.listeners, [dashboard, health], {
+  const operatorApi = attachOperatorApi({
+    aedes,
+    prefix: config.prefix,
+    users,
+    eventsPath: config.events.path,
+    maxEvents: config.events.maxEvents,
+    influx: () =>
+      config.history?.influx ?? (ingest && ingestor ? { ...ingest.influx, url: ingestor.stats.influxUrl } : undefined),
+    log: (message, fields) => log.info(fields ?? {}, message),
+  });
+  const listeners = await openListeners(aedes, config.listeners, [dashboard, operatorApi.handler, health], {
     maxConnectBytes: config.limits.maxConnectBytes,
     maxPayloadBytes: config.limits.maxPayloadBytes,
     onDrop: (reason, detail) => {
@@ -192,6 +208,7 @@ export async function startBroker(input: BrokerConfigInput | BrokerConfig, optio
       await listeners.close();
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
       await persistence.close();
+      operatorApi.close();
     },
   };
   return running;

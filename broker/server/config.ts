@@ -82,7 +82,31 @@ export const BrokerConfigSchema = z.strictObject({
     ])
     .default({ type: 'memory' }),
   /** Client ids whose sessions exist from broker start, so nothing sent before they connect is lost. */
-  durableSessions: z.array(z.strictObject({ clientId: z.string(), topics: z.array(z.string()).min(1) })).default([]),
+  durableSessions: z
+    .array(
+      z.strictObject({
+        clientId: z.string(),
+        topics: z.array(z.string()).min(1),
+        /** Away longer than this (seconds), the session's client (an ingestor) makes /health not ok. */
+        maxAwayS: z.number().positive().default(300),
+      }),
+    )
+    .default([]),
+  /** Events kept for the dashboard (SQLite); without a path they last as long as the process. */
+  events: z
+    .strictObject({ path: z.string().optional(), maxEvents: z.number().int().positive().default(100_000) })
+    .prefault({}),
+  /** Where the dashboard reads history; the in-process ingestor's InfluxDB when not given. */
+  history: z
+    .strictObject({
+      influx: z.strictObject({
+        url: z.string(),
+        database: z.string().default('tidegate'),
+        username: z.string().optional(),
+        password: z.string().optional(),
+      }),
+    })
+    .optional(),
   /** Runs the ingestor inside the broker process (the demo's default). */
   ingest: IngestOptionsSchema.extend({ enabled: z.boolean().default(true) }).optional(),
 });
@@ -107,6 +131,7 @@ export function loadBrokerConfig(file: string): BrokerConfig {
   const config = loadYaml(file, BrokerConfigSchema);
   const fix = (p: string | undefined) => (p === undefined ? undefined : resolveFrom(file, p));
   config.usersFile = fix(config.usersFile);
+  config.events.path = fix(config.events.path);
   if (config.listeners.mqtts) {
     config.listeners.mqtts.cert = fix(config.listeners.mqtts.cert)!;
     config.listeners.mqtts.key = fix(config.listeners.mqtts.key)!;

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 
+type HealthBody = { ok: boolean; [key: string]: unknown };
+
 export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
 
 /** Who may read /health and /metrics (config `listeners.http.expose`). */
@@ -21,7 +23,7 @@ function exposed(exposure: Exposure, req: IncomingMessage): boolean {
  * each served only to whom `expose` says; anyone else gets the 404 of an unknown path.
  */
 export function healthAndMetricsHandler(
-  health: () => { ok: boolean; [key: string]: unknown },
+  health: () => HealthBody | Promise<HealthBody>,
   registries: () => Registry[],
   expose: { health: Exposure; metrics: Exposure } = { health: 'loopback', metrics: 'loopback' },
 ): HttpHandler {
@@ -31,9 +33,18 @@ export function healthAndMetricsHandler(
     if (path === '/health' && !exposed(expose.health, req)) return false;
     if (path === '/metrics' && !exposed(expose.metrics, req)) return false;
     if (path === '/health') {
-      const body = health();
-      res.writeHead(body.ok ? 200 : 503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
+      Promise.resolve()
+        .then(health)
+        .then(
+          (body) => {
+            res.writeHead(body.ok ? 200 : 503, { 'content-type': 'application/json' });
+            res.end(JSON.stringify(body));
+          },
+          (e: Error) => {
+            res.writeHead(500, { 'content-type': 'text/plain' });
+            res.end(e.message);
+          },
+        );
       return true;
     }
     if (path === '/metrics') {

@@ -1,69 +1,67 @@
-import type { Client } from 'aedes';
-import type { Role } from './users.js';
+import type { Readable } from 'node:stream';
+import type { Aedes } from 'aedes';
+
+/** The one call of aedes' persistence API used here: every persistence (memory, Redis, ours) has it. */
+interface OutgoingStore {
+  outgoingStream(client: { id: string }): Readable;
+}
+
+export interface DurableSession {
+  clientId: string;
+  /** Away longer than this (seconds), the session makes the broker's /health not ok. */
+  maxAwayS: number;
+}
+
+export interface DurableSessionHealth {
+  clientId: string;
+  connected: boolean;
+  /** Connected since, or away since (broker start when it never connected). */
+  since: string;
+  /** Messages queued for it in the persistence (in flight included). */
+  queued: number;
+  ok: boolean;
+}
+
+/** How long a count of the queues is reused: counting reads every queued message. */
+const COUNT_CACHE_MS = 2_000;
 
 /**
- * Who may use which client id. A persistent session belongs to the account that created it: the owner
- * is recorded in the session itself, as a subscription to `$tidegate/session-owner/<user>` that no one
- * can publish to, so the record lives wherever the sessions live (memory, Redis, SQLite) and survives a
- * restart with them. aedes would otherwise hand a resumed session (and its queued messages) to anyone
- * presenting the client id, and a client id in use to whoever connects last (kicking the holder and
- * firing its will).
+ * What /health says of each durable session (the ingestors): is its client connected, how many messages
+ * wait for it, and is it away longer than it may be. Connections are those seen by this broker process.
  */
-export const OWNER_TOPIC = '$tidegate/session-owner/';
+export function watchDurableSessions(aedes: Aedes, sessions: DurableSession[]) {
+  const store = (aedes as unknown as { persistence: OutgoingStore }).persistence;
+  const since = new Map(sessions.map((s) => [s.clientId, { connected: false, at: Date.now() }]));
+  const mark = (id: string, connected: boolean) => {
+    if (since.has(id)) since.set(id, { connected, at: Date.now() });
+  };
+  aedes.on('clientReady', (client) => mark(client.id, true));
+  aedes.on('clientDisconnect', (client) => mark(client.id, false));
 
-export interface SessionStore {
-  subscriptionsByClient(client: { id: string }): Promise<{ topic: string }[] | null>;
-  addSubscriptions(client: { id: string }, subs: { topic: string; qos: number }[]): Promise<unknown>;
-}
+  let cached: { at: number; counts: Promise<number[]> } | undefined;
+  const count = async (clientId: string) => {
+    let n = 0;
+    for await (const _ of store.outgoingStream({ id: clientId })) n++;
+    return n;
+  };
+  const counts = () => {
+    if (!cached || Date.now() - cached.at > COUNT_CACHE_MS)
+      cached = { at: Date.now(), counts: Promise.all(sessions.map((s) => count(s.clientId))) };
+    return cached.counts;
+  };
 
-export interface ClientIdRules {
-  prefix: string;
-  /** Client ids only these roles may take (the durable sessions: the ingestor's). */
-  reserved: Map<string, Role[]>;
-  accountExists(name: string): boolean;
-  /** The account of the live connection holding this client id, if any. */
-  liveUser(clientId: string): string | undefined;
-}
-
-export class SessionOwnership {
-  /** Client ids being authenticated, and for whom, so two accounts cannot race for one id. */
-  private readonly pending = new Map<string, { user: string; client: Client }>();
-
-  constructor(
-    private readonly store: SessionStore,
-    private readonly rules: ClientIdRules,
-  ) {}
-
-  /** Why `user` may not take `client.id` now, or undefined (then the id is held until `release`). */
-  async problem(client: Client, user: string, role: Role): Promise<string | undefined> {
-    const id = client.id;
-    const reserved = this.rules.reserved.get(id);
-    if (reserved && !reserved.includes(role)) return `client id is reserved for ${reserved.join('/')}`;
-    const named = id.startsWith(`${this.rules.prefix}-`) ? id.slice(this.rules.prefix.length + 1) : undefined;
-    if (named !== undefined && named !== user && this.rules.accountExists(named))
-      return `client id ${this.rules.prefix}-<account> belongs to account ${named}`;
-    const holder = this.rules.liveUser(id) ?? this.pending.get(id)?.user;
-    if (holder !== undefined && holder !== user) return 'client id is in use by another account';
-    this.pending.set(id, { user, client });
-    const owner = await this.ownerOf(id);
-    if (owner !== undefined && owner !== user) {
-      this.release(client);
-      return 'the persistent session of this client id belongs to another account';
-    }
-    return undefined;
-  }
-
-  release(client: Client): void {
-    if (this.pending.get(client.id)?.client === client) this.pending.delete(client.id);
-  }
-
-  async ownerOf(clientId: string): Promise<string | undefined> {
-    const subs = (await this.store.subscriptionsByClient({ id: clientId })) ?? [];
-    return subs.find((s) => s.topic.startsWith(OWNER_TOPIC))?.topic.slice(OWNER_TOPIC.length);
-  }
-
-  /** Records `user` as the owner of the persistent session `clientId`. */
-  claim(clientId: string, user: string): Promise<unknown> {
-    return this.store.addSubscriptions({ id: clientId }, [{ topic: `${OWNER_TOPIC}${user}`, qos: 0 }]);
-  }
+  return async (): Promise<DurableSessionHealth[]> => {
+    const queued = await counts().catch(() => sessions.map(() => -1));
+    return sessions.map((s, i) => {
+      const state = since.get(s.clientId)!;
+      const awayS = state.connected ? 0 : (Date.now() - state.at) / 1000;
+      return {
+        clientId: s.clientId,
+        connected: state.connected,
+        since: new Date(state.at).toISOString(),
+        queued: queued[i]!,
+        ok: awayS <= s.maxAwayS,
+      };
+    });
+  };
 }
