@@ -40,17 +40,18 @@ export class CredentialChecker {
     const started = Date.now();
     const account = this.users.get(username);
     const secret = password ?? Buffer.alloc(0);
-    if (account && this.cache.has(account.name, secret, account.password)) return { ok: true, account };
+    // A person-chosen password (scrypt) is slow to check and can be guessed: it is remembered once verified,
+    // and its account is throttled. A generated one (HMAC) costs what a cache lookup does, and cannot be
+    // guessed, so throttling its account would only let a flood lock the gateway out.
+    const personal = account?.password.startsWith('scrypt$') === true;
+    if (account && personal && this.cache.has(account.name, secret, account.password)) return { ok: true, account };
     let reason: 'bad_credentials' | 'throttled' = 'bad_credentials';
-    // A generated password cannot be guessed, so throttling its account would only let a flood lock the
-    // gateway out; a person-chosen one (scrypt) can be, so its account is throttled too.
-    const guessable = account?.password.startsWith('scrypt$') ?? false;
-    if ((guessable && this.throttle.account.blocked(username)) || this.throttle.address.blocked(address))
+    if ((personal && this.throttle.account.blocked(username)) || this.throttle.address.blocked(address))
       reason = 'throttled';
     else {
       const ok = await verifyPassword(secret.toString('utf8'), account?.password ?? this.decoy).catch(() => false);
       if (ok && account && password) {
-        this.cache.add(account.name, secret, account.password);
+        if (personal) this.cache.add(account.name, secret, account.password);
         this.throttle.account.succeed(username);
         return { ok: true, account };
       }
