@@ -135,8 +135,8 @@ export class RawClient {
     );
   }
 
-  /** mqtt://, mqtts:// (any certificate) or ws:// */
-  static open(url: string): Promise<RawClient> {
+  /** mqtt://, mqtts:// (any certificate) or ws://; `localAddress` picks the source (127.0.0.x on loopback). */
+  static open(url: string, localAddress?: string): Promise<RawClient> {
     const u = new URL(url);
     if (u.protocol === 'ws:') {
       const ws = new WebSocket(url, 'mqtt');
@@ -149,7 +149,7 @@ export class RawClient {
     const socket =
       u.protocol === 'mqtts:'
         ? tlsConnect({ host: u.hostname, port, rejectUnauthorized: false })
-        : netConnect(port, u.hostname);
+        : netConnect({ port, host: u.hostname, localAddress });
     return new Promise((resolve, reject) => {
       socket.once(u.protocol === 'mqtts:' ? 'secureConnect' : 'connect', () => resolve(new RawClient(socket)));
       socket.once('error', reject);
@@ -223,7 +223,8 @@ export class RawClient {
 export async function rawConnect(
   url: string,
   o: ConnectOptions,
+  localAddress?: string,
 ): Promise<{ client: RawClient; code: number | undefined }> {
-  const client = await RawClient.open(url);
+  const client = await RawClient.open(url, localAddress);
   return { client, code: await client.connect(o) };
 }
