@@ -51,9 +51,8 @@ async function start(command: string, args: string[], port: number): Promise<Chi
 async function tidegate(kind: 'hmac' | 'scrypt'): Promise<{ port: number; child: ChildProcess }> {
   const shared = kind === 'scrypt' ? await hashPassword('one-scrypt-password-for-all') : undefined;
   const accounts = new Map<string, Account>();
-  names.forEach((name, i) =>
-    accounts.set(name, { name, role: 'gateway', password: shared ?? hashGeneratedPassword(passwords[i]!) }),
-  );
+  for (const [i, name] of names.entries())
+    accounts.set(name, { name, role: 'gateway', password: shared ?? hashGeneratedPassword(passwords[i]!) });
   if (kind === 'scrypt') passwords.fill('one-scrypt-password-for-all');
   const usersFile = join(dir, `users-${kind}.yaml`);
   writeUsersFile(usersFile, accounts);
@@ -65,7 +64,7 @@ async function tidegate(kind: 'hmac' | 'scrypt'): Promise<{ port: number; child:
 
 async function mosquitto(): Promise<{ port: number; child: ChildProcess }> {
   const file = join(dir, 'mosquitto.passwd');
-  writeFileSync(file, names.map((n, i) => `${n}:${passwords[i]}`).join('\n') + '\n');
+  writeFileSync(file, `${names.map((n, i) => `${n}:${passwords[i]}`).join('\n')}\n`);
   execFileSync(requireBinary('mosquitto_passwd', 'mosquitto'), ['-U', file]);
   // Mosquitto started as root reads the password file after dropping to its own user.
   chmodSync(dir, 0o755);
