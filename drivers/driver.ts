@@ -42,6 +42,8 @@ export interface DeviceContext {
   runtime: DriverRuntime;
   /** Aborted when the device is closed. */
   signal: AbortSignal;
+  /** `tidegate probe`: read once without consuming anything (a drop folder's files stay where they are). */
+  readOnly?: boolean;
 }
 
 /** An open device. Push drivers (teleinfo, traffic, SDS011 active mode) emit on their own; poll drivers also have `poll`. */

@@ -42,6 +42,7 @@ export async function readOnce(
       deviceId: device.id,
       runtime,
       signal: controller.signal,
+      readOnly: true,
       sink: {
         reading(reading) {
           result.readings++;
