@@ -1,12 +1,26 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { useRedis } from '../../tests/harness/index.js';
-import { parseBrokerConfig } from './config.js';
+import { tempDir, useRedis } from '../../tests/harness/index.js';
+import { loadBrokerConfig, parseBrokerConfig } from './config.js';
 import { persistenceOptions } from './persistence.js';
 
 /** The start-up warning: when can a broker lose what it acknowledged? */
 describe('persistence risk', () => {
   const redis = useRedis();
+
+  it('a config file without persistence gets SQLite sessions beside it; memory must be written', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'quiet.yaml'), 'prefix: tidegate\n');
+    expect(loadBrokerConfig(join(dir, 'quiet.yaml')).persistence).toEqual({
+      type: 'sqlite',
+      path: join(dir, 'broker-sessions.db'),
+      sync: 'normal',
+    });
+    writeFileSync(join(dir, 'memory.yaml'), 'persistence: { type: memory }\n');
+    expect(loadBrokerConfig(join(dir, 'memory.yaml')).persistence).toEqual({ type: 'memory' });
+  });
 
   it('memory persistence says acknowledged messages can be lost; SQLite says nothing', async () => {
     const memory = await persistenceOptions(parseBrokerConfig({ persistence: { type: 'memory' } }).persistence);
