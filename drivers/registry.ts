@@ -9,6 +9,8 @@ const DRIVER_MODULES: Record<string, () => Promise<DriverModule>> = {
   teleinfo: () => import('./teleinfo/index.js'),
   traffic: () => import('./traffic/index.js'),
   modbus: () => import('./modbus/index.js'),
+  http: () => import('./http/index.js'),
+  files: () => import('./files/index.js'),
 };
 
 export const DRIVER_NAMES = Object.keys(DRIVER_MODULES);

@@ -1,3 +1,4 @@
+export * from './catalogue/index.js';
 export * from './line-protocol/decode.js';
 export * from './line-protocol/encode.js';
 export { nameProblem } from './line-protocol/escape.js';

@@ -10,8 +10,10 @@ import { type IngestConfig, type IngestOptions, IngestOptionsSchema } from './co
 import { GroupedCommit } from './grouped-acks.js';
 import { type InfluxTarget, InfluxUnavailableError, writeLineProtocol } from './influx-writer.js';
 import { Journal, type JournalBatch } from './journal.js';
+import { LinkLog } from './link-log.js';
 import { decodeDataMessage } from './message.js';
 import { createIngestMetrics } from './metrics.js';
+import { reconnectWithBackoff } from './reconnect.js';
 
 /** /write requests out at once: points are idempotent by series and time, so their order does not matter. */
 const WRITES_IN_FLIGHT = 4;
@@ -30,6 +32,11 @@ export interface IngestStats {
   influxUp: boolean;
   mqttConnected: boolean;
   influxUrl: string;
+  /** When InfluxDB last answered a write (points stored or refused); null before the first. */
+  lastWriteAt: Date | null;
+  /** Since when the broker / InfluxDB has been unreachable (the start, before the first success); null while up. */
+  mqttDownSince: Date | null;
+  influxDownSince: Date | null;
 }
 
 export interface Ingestor {
@@ -52,7 +59,7 @@ export async function startIngestor(
   const config = IngestOptionsSchema.parse(input);
   const log = options.logger ?? createLogger('ingest');
   const topics = new Topics(config.prefix);
-  const metrics = createIngestMetrics();
+  const metrics = createIngestMetrics(() => stats); // read at scrape time, once stats exist
   const rejectedTopic = config.rejectedTopic ?? `${config.prefix}/_ingest/rejected`;
 
   let managed: ManagedInflux | undefined;
@@ -71,6 +78,8 @@ export async function startIngestor(
 
   const schemaOptions = { ...target, retention: config.influx.retention };
   const journal = new Journal(config.spill.path, config.spill.sync);
+  const mqttLink = new LinkLog(log, 'broker', () => journal.points);
+  const influxLink = new LinkLog(log, 'InfluxDB', () => journal.points);
   const stats: IngestStats = {
     messages: 0,
     messagesRejected: 0,
@@ -83,14 +92,22 @@ export async function startIngestor(
     influxUp: false,
     mqttConnected: false,
     influxUrl,
+    lastWriteAt: null,
+    get mqttDownSince() {
+      return mqttLink.downSince ?? null;
+    },
+    get influxDownSince() {
+      return influxLink.downSince ?? null;
+    },
   };
   let schemaReady = false;
   try {
     await ensureSchema(schemaOptions);
     schemaReady = true;
     stats.influxUp = true;
+    influxLink.markUp({ url: influxUrl });
   } catch (e) {
-    log.warn({ err: (e as Error).message }, 'InfluxDB schema not set up yet; will retry before writing');
+    influxLink.markDown(`schema not set up yet: ${(e as Error).message}`);
   }
 
   let client: MqttClient | undefined;
@@ -101,6 +118,7 @@ export async function startIngestor(
 
   // ---- writer: spill queue → InfluxDB ----
   let closing = false;
+  let stopping = false;
   let wake: (() => void) | undefined;
   /** When the oldest row not yet in a batch came (about). */
   let oldestQueuedAt = journal.rows > 0 ? 0 : Number.POSITIVE_INFINITY;
@@ -177,6 +195,8 @@ export async function startIngestor(
           throw new InfluxUnavailableError(outcome.reason);
         }
         stats.influxUp = true;
+        stats.lastWriteAt = new Date();
+        influxLink.markUp();
         let refused = 0;
         if (outcome.kind === 'partial') {
           refused = outcome.dropped;
@@ -191,11 +211,7 @@ export async function startIngestor(
       } catch (e) {
         stats.writeFailures++;
         metrics.writeFailures.inc();
-        if (stats.influxUp || stats.writeFailures === 1)
-          log.warn(
-            { err: (e as Error).message, backlog: journal.points },
-            'InfluxDB write failed; keeping the batch and retrying',
-          );
+        influxLink.markDown(`write failed, batch kept: ${(e as Error).message}`);
         stats.influxUp = false;
         if (closing) throw e;
         await backoff(delay);
@@ -261,7 +277,7 @@ export async function startIngestor(
     protocolVersion: config.mqtt.protocolVersion,
     username: config.mqtt.username,
     password,
-    reconnectPeriod: 500,
+    reconnectPeriod: 0, // reconnects are ours: backoff with jitter (a broker down for long is not hammered)
     connectTimeout: 10_000,
     ...(config.mqtt.protocolVersion === 5 ? { properties: { sessionExpiryInterval: 0xffffffff } } : {}),
   };
@@ -300,6 +316,10 @@ export async function startIngestor(
       metrics.linesRejected.inc(decoded.rejection.errors.length);
       publishRejection({ stage: 'decode', topic: packet.topic, ...decoded.rejection, accepted: decoded.points });
     }
+    if (decoded.uncatalogued) {
+      metrics.uncatalogued.inc(decoded.uncatalogued.length);
+      log.debug({ topic: packet.topic, uncatalogued: decoded.uncatalogued }, 'fields outside the catalogue');
+    }
     // The PUBACK that `done` sends waits for the spill queue's commit (GroupedCommit).
     if (decoded.points > 0) {
       uncommitted += decoded.points;
@@ -319,9 +339,10 @@ export async function startIngestor(
       take(packet, done);
     }, 100);
   };
+  const reconnect = reconnectWithBackoff(client, mqttLink, () => stopping);
   client.on('connect', () => {
     stats.mqttConnected = true;
-    log.info({ url: config.mqtt.url, filter }, 'ingestor connected');
+    mqttLink.markUp({ url: config.mqtt.url, filter });
     client?.subscribe(filter, { qos: 1 }, (err, granted) => {
       if (err || granted?.some((g) => g.qos === 128))
         log.error({ filter, err: err?.message }, 'subscription refused: check the account has the ingestor role');
@@ -330,7 +351,6 @@ export async function startIngestor(
   client.on('close', () => {
     stats.mqttConnected = false;
   });
-  client.on('error', (e) => log.warn({ err: e.message }, 'MQTT error'));
 
   return {
     stats,
@@ -344,6 +364,8 @@ export async function startIngestor(
             wake?.();
           }),
     async close() {
+      stopping = true;
+      reconnect.stop();
       await new Promise<void>((resolve) => client?.end(false, {}, () => resolve()));
       closing = true;
       wake?.();

@@ -6,9 +6,15 @@
  * so it only needs to know that a line is good and where its series key ends. Tested against
  * decodeLines on generated lines and against a real influxd (line-scan.influxdb.test.ts).
  */
+export type FieldType = 'float' | 'integer' | 'string' | 'boolean';
+
 export type LineScan =
-  /** A good line: `keyEnd` is the index of the space after "measurement,tags". */
-  { ok: true; keyEnd: number; namesTopicTag: boolean } | { ok: false; index: number; reason: string };
+  /**
+   * A good line: `keyEnd` is the index of the space after "measurement,tags"; the measurement and field
+   * keys are unescaped, `types` gives each field's type (for the catalogue check).
+   */
+  | { ok: true; keyEnd: number; namesTopicTag: boolean; measurement: string; fields: string[]; types: FieldType[] }
+  | { ok: false; index: number; reason: string };
 
 const SPACE = 32;
 const COMMA = 44;
@@ -41,7 +47,7 @@ export function scanLine(s: string, start: number): LineScan {
 
 function scan(s: string, start: number): LineScan {
   let i = nameEnd(s, start, false);
-  checkName(s, start, i, 'measurement');
+  const measurement = unescapeKey(checkName(s, start, i, 'measurement'));
   let namesTopicTag = false;
   const tagKeys: string[] = [];
   while (s.charCodeAt(i) === COMMA) {
@@ -59,12 +65,14 @@ function scan(s: string, start: number): LineScan {
   while (s.charCodeAt(i) === SPACE) i++;
   if (i >= s.length) throw new Refused(i, 'missing fields');
   const fieldKeys: string[] = [];
+  const types: FieldType[] = [];
   for (;;) {
     const keyStart = i;
     const eq = nameEnd(s, keyStart, true);
     if (s.charCodeAt(eq) !== EQUALS) throw new Refused(eq, 'field without "="');
     unique(fieldKeys, checkName(s, keyStart, eq, 'field key'), keyStart, 'field');
     i = fieldValueEnd(s, eq + 1);
+    types.push(lastType);
     if (s.charCodeAt(i) !== COMMA) break;
     i++;
   }
@@ -77,7 +85,7 @@ function scan(s: string, start: number): LineScan {
   checkTimestamp(s, i, end);
   while (s.charCodeAt(end) === SPACE) end++;
   if (end < s.length) throw new Refused(end, 'unexpected text after timestamp');
-  return { ok: true, keyEnd, namesTopicTag };
+  return { ok: true, keyEnd, namesTopicTag, measurement, fields: fieldKeys, types };
 }
 
 /** Index of the first unescaped ',' or ' ' (and '=' for keys) from i, or s.length. */
@@ -118,15 +126,21 @@ function checkName(s: string, from: number, to: number, kind: string): string {
   return name;
 }
 
+const unescapeKey = (raw: string) => (raw.includes('\\') ? raw.replace(/\\([, ="])/g, '$1') : raw);
+
 /** Keys are compared unescaped, as InfluxDB and wire/ compare them. */
 function unique(keys: string[], raw: string, at: number, kind: string): void {
-  const key = raw.includes('\\') ? raw.replace(/\\([, ="])/g, '$1') : raw;
+  const key = unescapeKey(raw);
   if (keys.includes(key)) throw new Refused(at, `duplicate ${kind} key "${key}"`);
   keys.push(key);
 }
 
+/** The type of the field value `fieldValueEnd` last read. */
+let lastType: FieldType = 'float';
+
 function fieldValueEnd(s: string, start: number): number {
   if (s.charCodeAt(start) === QUOTE) {
+    lastType = 'string';
     let i = start + 1;
     while (i < s.length && s.charCodeAt(i) !== QUOTE) i += s.charCodeAt(i) === BACKSLASH ? 2 : 1;
     if (i >= s.length) throw new Refused(start, 'unterminated string field');
@@ -139,6 +153,7 @@ function fieldValueEnd(s: string, start: number): number {
   const last = s.charCodeAt(end - 1);
   if (last === 0x69 /* i */) {
     if (!isInt64(s, start, end - 1)) throw new Refused(start, invalid(s, start, end, 'integer'));
+    lastType = 'integer';
     return end;
   }
   if (
@@ -146,7 +161,11 @@ function fieldValueEnd(s: string, start: number): number {
     isDigits(s, s.charCodeAt(start) === 45 || s.charCodeAt(start) === 43 ? start + 1 : start, end - 1)
   )
     throw new Refused(start, 'unsigned integers are not accepted by InfluxDB 1.x');
-  if (end - start <= 5 && BOOLEANS.has(s.slice(start, end))) return end;
+  if (end - start <= 5 && BOOLEANS.has(s.slice(start, end))) {
+    lastType = 'boolean';
+    return end;
+  }
+  lastType = 'float';
   FLOAT.lastIndex = start;
   if (!FLOAT.test(s) || FLOAT.lastIndex !== end) throw new Refused(start, invalid(s, start, end, 'field'));
   // Only an exponent or a very long number can leave the float range.

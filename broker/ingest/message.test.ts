@@ -15,7 +15,17 @@ describe('decodeDataMessage', () => {
     expect(d).toEqual({
       lines: 'air_quality,sensor=sds011,device=pm-1,gateway=gw-1 pm2_5_ugm3=4.5,n=3i 1700000000000000000',
       points: 1,
+      uncatalogued: ['field "n" of air_quality is not in the catalogue (wire/catalogue)'],
     });
+  });
+
+  it('writes fields outside the measurement catalogue but names them (no rollup, possible type conflict)', () => {
+    const d = decode(
+      'tidegate/gw-1/data/pm-1',
+      'air_quality pm2_5_ugm3=4i,pm1_ugm3=2 1\nelectricity energy_hchc_wh=5 1',
+    );
+    expect(d.points).toBe(2);
+    expect(d.uncatalogued).toEqual(['field "pm2_5_ugm3" of air_quality is float in the catalogue, not integer']);
   });
 
   it('replaces gateway and device tags a payload brings (a gateway cannot write as another)', () => {

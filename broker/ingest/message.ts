@@ -1,4 +1,4 @@
-import { decodeLine, encodeLine, type LineError, splitLines, type Topics } from '../../wire/index.js';
+import { decodeLine, encodeLine, fieldProblem, type LineError, splitLines, type Topics } from '../../wire/index.js';
 import { scanLine } from './line-scan.js';
 
 export interface DecodedMessage {
@@ -7,7 +7,14 @@ export interface DecodedMessage {
   points: number;
   /** Why the message or some of its lines were not taken. */
   rejection?: { reason: string; errors: LineError[] };
+  /**
+   * Fields the measurement catalogue (wire/catalogue) does not know, or knows with another type: written
+   * all the same (nothing is lost), but counted, since they get no rollup and may conflict in InfluxDB.
+   */
+  uncatalogued?: string[];
 }
+
+const MAX_UNCATALOGUED = 10;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -31,6 +38,7 @@ export function decodeDataMessage(topics: Topics, topic: string, payload: Uint8A
   const topicTags = `,device=${parsed.device},gateway=${parsed.gateway}`;
   const out: string[] = [];
   const errors: LineError[] = [];
+  const uncatalogued = new Set<string>();
   let lineNo = 0;
   for (const raw of splitLines(text)) {
     lineNo++;
@@ -43,6 +51,10 @@ export function decodeDataMessage(topics: Topics, topic: string, payload: Uint8A
       errors.push({ line: lineNo, column: scan.index + 1, reason: scan.reason, excerpt: line.slice(0, 120) });
       continue;
     }
+    for (let f = 0; f < scan.fields.length; f++) {
+      const problem = fieldProblem(scan.measurement, scan.fields[f]!, scan.types[f]);
+      if (problem && uncatalogued.size < MAX_UNCATALOGUED) uncatalogued.add(problem);
+    }
     if (scan.namesTopicTag) {
       const reading = decodeLine(line);
       reading.tags.gateway = parsed.gateway;
@@ -51,6 +63,7 @@ export function decodeDataMessage(topics: Topics, topic: string, payload: Uint8A
     } else out.push(line.slice(start, scan.keyEnd) + topicTags + line.slice(scan.keyEnd));
   }
   const result: DecodedMessage = { lines: out.join('\n'), points: out.length };
+  if (uncatalogued.size > 0) result.uncatalogued = [...uncatalogued];
   if (errors.length > 0)
     result.rejection = {
       reason: `${errors.length} line(s) of line protocol could not be read`,

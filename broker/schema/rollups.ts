@@ -1,10 +1,16 @@
+import {
+  MEASUREMENTS,
+  type MeasurementSpec,
+  type RollupFunction,
+  rollupFunctionsOf,
+} from '../../wire/catalogue/index.js';
 import { quoteIdent } from '../influxdb/influxql.js';
 
 /**
- * What each rollup keeps of each measurement. Aggregates are written under InfluxDB's own naming,
- * `<function>_<field>` (mean_pm2_5_ugm3, sum_count, last_energy_import_wh), which is also what a regex or
- * wildcard selection produces, so fields that appear later (a new tariff index, a third phase) are rolled
- * up without a schema change. docs/data.md explains the choice per field.
+ * What each rollup keeps of each measurement, derived from the measurement catalogue (wire/catalogue):
+ * gauges get mean/min/max, cumulative counters last/max, amounts sum. Aggregates are written under
+ * InfluxDB's own naming, `<function>_<field>` (mean_pm2_5_ugm3, sum_count, last_energy_import_wh), which is
+ * what a regex selection produces. docs/data.md lists the result per field.
  */
 export interface RollupDefinition {
   measurement: string;
@@ -35,46 +41,29 @@ export const ROLLUP_LEVELS: Record<RollupLevelName, RollupLevel> = {
   daily: { name: 'daily', every: '1d', everyNs: 24n * HOUR_NS, resampleEvery: '1h', resampleFor: '2d' },
 };
 
-/** Instantaneous electrical quantities: a mean and its extremes make sense. */
-const ELECTRIC_GAUGES = '/^(active_power|apparent_power|reactive_power|voltage|current|frequency|power_factor)/';
-/** Cumulative energy indexes (Wh; kWh in self-data aggregates): the index at the end of the period and its maximum. */
-const ENERGY_INDEXES = '/^energy_.+_k?wh$/';
-/** Energy of a period and sample counts (self-data aggregates, docs/privacy.md): they add up. */
-const ENERGY_AMOUNTS = '/^(energy_wh|period_energy_.+_wh|samples)$/';
-/** Means of a period (self-data half-hourly aggregates): averaged again. */
-const PERIOD_MEANS = '/^mean_.+_(w|va)$/';
+const FUNCTION_ORDER: readonly RollupFunction[] = ['mean', 'min', 'max', 'last', 'sum'];
 
-export const ROLLUPS: RollupDefinition[] = [
-  {
-    measurement: 'air_quality',
-    source: 'raw',
-    // Every air-quality field is a gauge (concentration, temperature, humidity).
-    select: 'mean(*), min(*), max(*)',
-    levels: ['hourly', 'daily'],
-  },
-  {
-    measurement: 'electricity',
-    source: 'raw',
-    select:
-      `mean(${ELECTRIC_GAUGES}), min(${ELECTRIC_GAUGES}), max(${ELECTRIC_GAUGES}), last(${ENERGY_INDEXES}), ` +
-      `max(${ENERGY_INDEXES}), sum(${ENERGY_AMOUNTS}), mean(${PERIOD_MEANS})`,
-    levels: ['hourly', 'daily'],
-  },
-  {
-    measurement: 'traffic',
-    source: 'raw',
-    // Counts and covered seconds add up; rates and ratios are averaged over the periods; peaks kept.
-    select:
-      'sum(/^(count|period_s)$/), mean(/^(flow_veh_h|mean_speed_kmh|mean_length_m|occupancy_pct)$/), max(/^(flow_veh_h|occupancy_pct)$/)',
-    levels: ['hourly', 'daily'],
-  },
-  {
-    measurement: 'carbon',
-    source: 'hourly',
-    select: 'sum(/^(energy_wh|unattributed_wh|co2e_kg|vehicles|vehicle_km)$/)',
-    levels: ['daily'],
-  },
-];
+/**
+ * The select list of a measurement, from the catalogue: one regex per function over the fields whose
+ * kind (or own `rollup`) asks for it. A family (`energy_<tariff>_wh`) is its pattern, so a new tariff index
+ * or phase is rolled up without a schema change; a field missing from the catalogue gets no rollup, which
+ * is why the driver conformance test checks every emitted field is catalogued.
+ */
+export function rollupSelectList(spec: MeasurementSpec): string {
+  const parts: string[] = [];
+  for (const fn of FUNCTION_ORDER) {
+    const names = spec.fields.filter((f) => rollupFunctionsOf(f).includes(fn)).map((f) => f.pattern ?? f.name);
+    if (names.length) parts.push(`${fn}(/^(${names.join('|')})$/)`);
+  }
+  return parts.join(', ');
+}
+
+export const ROLLUPS: RollupDefinition[] = MEASUREMENTS.filter((m) => m.rollup.levels.length > 0).map((m) => ({
+  measurement: m.name,
+  source: m.rollup.source,
+  select: rollupSelectList(m),
+  levels: [...m.rollup.levels],
+}));
 
 /** The SELECT … INTO of one rollup, optionally limited to [fromNs, toNs). */
 export function rollupSelect(

@@ -65,8 +65,18 @@ async function open(options: Sds011Options, context: DeviceContext): Promise<Dev
         if (options.sleepBetweenPolls) await owner.write(commands.setWorking(false, id)).catch(() => {});
       }
     },
+    counters: handle.counters,
     close: handle.close,
   };
+}
+
+/**
+ * Active mode: a data frame every second when continuous (datasheet V1.3, "working period": 0), else
+ * one per period of n minutes; down after 10 s of silence, or two periods and a minute. Query mode is polled.
+ */
+function sds011SilenceMs(options: Sds011Options): number | undefined {
+  if (options.mode !== 'active') return undefined;
+  return options.workingPeriodMin === 0 ? 10_000 : (2 * options.workingPeriodMin + 1) * 60_000;
 }
 
 export const driver: DriverDefinition<Sds011Options> = {
@@ -74,5 +84,6 @@ export const driver: DriverDefinition<Sds011Options> = {
   description: 'Nova Fitness SDS011 PM2.5/PM10 sensor on a serial port (9600 8N1), active or query mode',
   mode: 'either',
   options: sds011Options,
+  silenceMs: sds011SilenceMs,
   open,
 };

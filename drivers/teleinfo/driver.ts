@@ -17,5 +17,8 @@ export const driver: DriverDefinition<TeleinfoOptions> = {
   description: 'Enedis teleinfo (TIC) of Linky and electronic meters, historique or standard mode, 7E1',
   mode: 'push',
   options: teleinfoOptions,
+  // The meter sends its frames back to back, one every second or two in either mode (Enedis-NOI-CPT_54E
+  // §5): 30 s without a good frame is a meter or a line gone.
+  silenceMs: () => 30_000,
   open,
 };

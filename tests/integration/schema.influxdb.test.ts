@@ -24,7 +24,13 @@ const LINES = [
     [70, 40],
     [190, 5],
     [230, 15],
-  ].map(([m, v]) => `air_quality,device=pm-1,gateway=gw-1,sensor=sds011 pm2_5_ugm3=${v},pm10_ugm3=${v! * 2} ${at(m!)}`),
+  ].map(
+    ([m, v]) =>
+      `air_quality,device=pm-1,gateway=gw-1,sensor=sds011 pm1_ugm3=${v! / 2},pm2_5_ugm3=${v},pm10_ugm3=${v! * 2} ${at(m!)}`,
+  ),
+  // partner data: two monthly reports of one company's cardboard (the catalogue makes mass_kg an amount)
+  `material_flow,device=drop-1,gateway=gw-1,stream=packaging,material=cardboard,partner=p1,direction=out mass_kg=120.5 ${at(0)}`,
+  `material_flow,device=drop-1,gateway=gw-1,stream=packaging,material=cardboard,partner=p1,direction=out mass_kg=80 ${at(10)}`,
   ...[
     [0, 1000, 200],
     [30, 1100, 400],
@@ -66,9 +72,15 @@ describe('InfluxDB schema: retention policies, continuous queries, rollups', () 
       'cq_daily_air_quality',
       'cq_daily_carbon',
       'cq_daily_electricity',
+      'cq_daily_material_flow',
+      'cq_daily_occupancy',
+      'cq_daily_partner_metric',
       'cq_daily_traffic',
       'cq_hourly_air_quality',
       'cq_hourly_electricity',
+      'cq_hourly_material_flow',
+      'cq_hourly_occupancy',
+      'cq_hourly_partner_metric',
       'cq_hourly_traffic',
     ]);
     expect(String(cqs?.values.find((v) => v[0] === 'cq_hourly_traffic')?.[1])).toContain('RESAMPLE EVERY 15m FOR 3h');
@@ -115,7 +127,15 @@ describe('InfluxDB schema: retention policies, continuous queries, rollups', () 
       // hour 2: no readings, no point (fill(none))
       [180, 10, 5, 15], // (5+15)/2
     ]);
-    expect(aq[0]).toMatchObject({ device: 'pm-1', gateway: 'gw-1', sensor: 'sds011', mean_pm10_ugm3: 40 });
+    expect(aq[0]).toMatchObject({
+      device: 'pm-1',
+      gateway: 'gw-1',
+      sensor: 'sds011',
+      mean_pm10_ugm3: 40,
+      mean_pm1_ugm3: 10,
+    });
+    const flows = await influx().rows(`SELECT * FROM ${DB}.daily.material_flow`);
+    expect(flows).toMatchObject([{ sum_mass_kg: 200.5, material: 'cardboard', direction: 'out' }]);
 
     const aqDay = await influx().rows(`SELECT * FROM ${DB}.daily.air_quality`);
     expect(aqDay).toHaveLength(1);

@@ -1,3 +1,4 @@
+import { SELF_DATA_MEASUREMENT } from '../../../wire/catalogue/index.js';
 import type { Reading } from '../../../wire/reading.js';
 import { type Consent, granularitiesOf, widens } from './consent.js';
 import { type EnergyPeriodState, EnergyPeriods } from './energy-period.js';
@@ -68,11 +69,12 @@ export class DeviceConsent {
       structural,
     };
     const consent = this.state.consent;
-    if (consent === 'none' || (consent !== 'raw' && reading.measurement !== 'electricity')) {
+    const aggregatable = reading.measurement === SELF_DATA_MEASUREMENT;
+    if (consent === 'none' || (consent !== 'raw' && !aggregatable)) {
       outcome.refused = true;
       return outcome;
     }
-    if (reading.measurement === 'electricity') {
+    if (aggregatable) {
       for (const periods of this.periods.values()) {
         const wasOpen = periods.state.open?.start;
         const { counterResets, ...added } = periods.add(reading);

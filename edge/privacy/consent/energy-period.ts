@@ -1,9 +1,12 @@
+import { isCounter, unitOfField } from '../../../wire/catalogue/index.js';
 import type { FieldValue, Reading } from '../../../wire/reading.js';
 import type { LocalClock } from './local-time.js';
 import { type Granularity, type Period, periodOf } from './periods.js';
 
-/** Cumulative index fields as the drivers name them (docs/data.md): `energy_<what>_wh`. */
+/** Cumulative index fields in Wh, named `energy_<what>_wh` (the catalogue's electricity counters). */
 const INDEX_FIELD = /^energy_(.+)_wh$/;
+const isWhIndex = (measurement: string, field: string) =>
+  INDEX_FIELD.test(field) && isCounter(measurement, field) && unitOfField(measurement, field) === 'Wh';
 const NS_PER_S = 1_000_000_000n;
 
 /** One open period of one device: what is needed to release its aggregate later, even after a restart. */
@@ -63,7 +66,7 @@ export class EnergyPeriods {
     const open = this.state.open ?? this.openPeriod(periodOf(this.granularity, time, this.clock), reading);
     this.state.open = open;
     let counterResets = 0;
-    for (const [name, value] of indexFields(reading.fields)) {
+    for (const [name, value] of indexFields(reading.measurement, reading.fields)) {
       const previous = open.last[name];
       if (open.baseline[name] === undefined) open.baseline[name] = value;
       else if (previous !== undefined && value < previous) {
@@ -161,10 +164,10 @@ function periodEnergy(deltas: Record<string, bigint>): bigint | undefined {
 }
 
 /** Index fields of a reading as integer Wh (drivers give integers; a float index is rounded). */
-export function indexFields(fields: Reading['fields']): [string, bigint][] {
+export function indexFields(measurement: string, fields: Reading['fields']): [string, bigint][] {
   const out: [string, bigint][] = [];
   for (const [name, value] of Object.entries(fields)) {
-    if (!INDEX_FIELD.test(name)) continue;
+    if (!isWhIndex(measurement, name)) continue;
     if (typeof value === 'bigint') out.push([name, value]);
     else if (typeof value === 'number' && Number.isFinite(value)) out.push([name, BigInt(Math.round(value))]);
   }
