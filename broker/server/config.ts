@@ -8,6 +8,8 @@ const Host = z.string().default('127.0.0.1');
 const Port = z.number().int().min(0).max(65535);
 /** A listener may let clients in without a user name, with the role given here (never by default). */
 const Anonymous = z.union([z.literal(false), z.enum(ROLES)]).default(false);
+/** Who may GET /health or /metrics: nobody, clients on this machine, or any client that reaches the listener. */
+const Exposure = z.enum(['off', 'loopback', 'any']).default('loopback');
 
 export const BrokerConfigSchema = z.strictObject({
   prefix: z.string().default('tidegate'),
@@ -17,7 +19,15 @@ export const BrokerConfigSchema = z.strictObject({
     .strictObject({
       mqtt: z.strictObject({ host: Host, port: Port.default(1883), anonymous: Anonymous }).optional(),
       mqtts: z
-        .strictObject({ host: Host, port: Port.default(8883), cert: z.string(), key: z.string(), anonymous: Anonymous })
+        .strictObject({
+          host: Host,
+          port: Port.default(8883),
+          cert: z.string(),
+          key: z.string(),
+          anonymous: Anonymous,
+          /** A connection whose TLS handshake has not completed by then is closed. */
+          handshakeTimeoutMs: z.number().int().positive().default(10_000),
+        })
         .optional(),
       /** Health (/health), metrics (/metrics), the dashboard and MQTT over WebSocket (websocketPath). */
       http: z
@@ -26,6 +36,8 @@ export const BrokerConfigSchema = z.strictObject({
           port: Port.default(8080),
           websocketPath: z.string().startsWith('/').default('/mqtt'),
           anonymous: Anonymous,
+          /** /health and /metrics are served only as deliberately chosen here (loopback by default). */
+          expose: z.strictObject({ health: Exposure, metrics: Exposure }).prefault({}),
         })
         .optional(),
     })
@@ -38,6 +50,19 @@ export const BrokerConfigSchema = z.strictObject({
         .positive()
         .default(256 * 1024),
       maxConnectionsPerUser: z.number().int().positive().default(4),
+      /** All anonymous clients together (they share one principal, "anonymous"). */
+      maxAnonymousConnections: z.number().int().nonnegative().default(100),
+      /** The largest CONNECT accepted: what a connection may make the broker buffer before it logs in. */
+      maxConnectBytes: z
+        .number()
+        .int()
+        .min(64)
+        .default(16 * 1024),
+      loginFailuresPerAccount: z.number().int().positive().default(10),
+      loginFailuresPerAddress: z.number().int().positive().default(30),
+      loginWindowMs: z.number().int().positive().default(60_000),
+      /** Every refused login is answered this long after its CONNECT (no timing oracle, slower guessing). */
+      refusalDelayMs: z.number().int().nonnegative().default(250),
     })
     .prefault({}),
   acl: z

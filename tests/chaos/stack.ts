@@ -146,7 +146,12 @@ export class ChaosStack {
     const service = spawnService('node', [CLI, 'ingest', '--config', this.ingestConfig], { env: QUIET });
     this.ingestor = service;
     if (connected)
-      await waitFor(() => service.output().includes('ingestor connected'), 'the ingestor to connect', 90_000, 50);
+      await waitFor(
+        () => /broker (connected|back after)/.test(service.output()),
+        'the ingestor to connect',
+        90_000,
+        50,
+      );
   }
 
   async stopIngestor(signal: NodeJS.Signals): Promise<void> {
