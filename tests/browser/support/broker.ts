@@ -25,6 +25,8 @@ export async function startDashboardBroker(
     maxConnectionsPerUser?: number;
     /** Ingest in-process into this InfluxDB (history), and keep events in a file (they survive restart). */
     influxUrl?: string;
+    /** Read history from this InfluxDB without ingesting into it (benchmarks pre-load it). */
+    historyInfluxUrl?: string;
   } = {},
 ): Promise<DashboardBroker> {
   const dir = tempDir('tidegate-dashboard-');
@@ -41,6 +43,7 @@ export async function startDashboardBroker(
         listeners: { mqtt: { port: ports.mqtt }, http: { port: ports.http } },
         limits: { maxConnectionsPerUser: options.maxConnectionsPerUser ?? 4 },
         events: { path: join(dir, 'events.db') },
+        ...(options.historyInfluxUrl ? { history: { influx: { url: options.historyInfluxUrl } } } : {}),
         ...(options.influxUrl
           ? { ingest: { enabled: true, influx: { url: options.influxUrl }, spill: { path: join(dir, 'spill.db') } } }
           : {}),

@@ -10,6 +10,7 @@ export interface ChartLine {
 
 const COLOURS = ['#1769aa', '#c2410c', '#15803d', '#7e22ce', '#b91c1c', '#0e7490', '#a16207', '#4d7c0f'];
 const HEIGHT = 120;
+const LIVE_WINDOW_MS = 5 * 60_000;
 /** Axis text is 10 px system-ui: about 6 px a character, plus the tick and a margin. */
 const axisWidth = (_u: uPlot, values: string[]) =>
   values ? Math.ceil(Math.max(3, ...values.map((v) => v.length)) * 6.2) + 12 : 40;
@@ -40,7 +41,10 @@ export class FieldChart {
   }
 
   update(lines: ChartLine[], fromMs: number, toMs: number): void {
-    this.window = [fromMs / 1000, toMs / 1000];
+    // A chart with less than the range stored (live only, a new device) spans what it has, 5 min at least.
+    const earliest = Math.min(...lines.map((l) => l.times[0] ?? toMs));
+    const from = Math.max(fromMs, Math.min(earliest, toMs - LIVE_WINDOW_MS));
+    this.window = [from / 1000, toMs / 1000];
     const data = align(lines);
     let max = 0;
     for (let i = 1; i < data.length; i++)
