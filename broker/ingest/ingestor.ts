@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { backoffDelay } from '../../edge/publisher/backoff.js';
 import { decodeLines, Topics } from '../../wire/index.js';
 import { type ManagedInflux, startManagedInflux } from '../influxdb/managed.js';
 import { ensureSchema } from '../schema/index.js';
@@ -13,10 +12,7 @@ import { Journal, type JournalBatch } from './journal.js';
 import { LinkLog } from './link-log.js';
 import { decodeDataMessage } from './message.js';
 import { createIngestMetrics } from './metrics.js';
-
-/** Reconnection to the broker: from 0.5 s doubling to 30 s, each delay drawn in its upper half. */
-const RECONNECT_MIN_MS = 500;
-const RECONNECT_MAX_MS = 30_000;
+import { reconnectWithBackoff } from './reconnect.js';
 
 export interface IngestStats {
   messages: number;
@@ -294,11 +290,9 @@ export async function startIngestor(
       take(packet, done);
     }, 100);
   };
-  let reconnectAttempt = 0;
-  let reconnectTimer: NodeJS.Timeout | undefined;
+  const reconnect = reconnectWithBackoff(client, mqttLink, () => stopping);
   client.on('connect', () => {
     stats.mqttConnected = true;
-    reconnectAttempt = 0;
     mqttLink.markUp({ url: config.mqtt.url, filter });
     client?.subscribe(filter, { qos: 1 }, (err, granted) => {
       if (err || granted?.some((g) => g.qos === 128))
@@ -307,15 +301,7 @@ export async function startIngestor(
   });
   client.on('close', () => {
     stats.mqttConnected = false;
-    if (stopping || reconnectTimer) return;
-    mqttLink.markDown('connection closed');
-    const delay = backoffDelay(reconnectAttempt++, RECONNECT_MIN_MS, RECONNECT_MAX_MS);
-    reconnectTimer = setTimeout(() => {
-      reconnectTimer = undefined;
-      if (!stopping && !client?.connected) client?.reconnect();
-    }, delay);
   });
-  client.on('error', (e) => mqttLink.markDown(e.message));
 
   return {
     stats,
@@ -330,7 +316,7 @@ export async function startIngestor(
           }),
     async close() {
       stopping = true;
-      clearTimeout(reconnectTimer);
+      reconnect.stop();
       await new Promise<void>((resolve) => client?.end(false, {}, () => resolve()));
       closing = true;
       wake?.();

@@ -4,6 +4,7 @@ import { attachOperatorApi } from '../dashboard/api/attach.js';
 import { createDashboardHandler } from '../dashboard/handler.js';
 import { ingestHealth } from '../ingest/health.js';
 import type { Ingestor } from '../ingest/ingestor.js';
+import { storeBeforeAck } from '../persistence/store-before-ack.js';
 import { filterWithin } from './acl.js';
 import { installAuth } from './auth.js';
 import { type BrokerConfig, type BrokerConfigInput, parseBrokerConfig } from './config.js';
@@ -52,6 +53,7 @@ export async function startBroker(input: BrokerConfigInput | BrokerConfig, optio
   const metrics = createBrokerMetrics();
   const users = new UserDirectory(config.usersFile);
   const persistence = await persistenceOptions(config.persistence);
+  if (persistence.risk) log.warn({ persistence: config.persistence.type }, persistence.risk);
   const aedes = await Aedes.createBroker({ ...persistence.options });
   const store = (aedes as unknown as { persistence: AedesStore }).persistence;
 
@@ -168,6 +170,9 @@ export async function startBroker(input: BrokerConfigInput | BrokerConfig, optio
     done(null);
   };
   aedes.on('ack', () => progress++);
+  storeBeforeAck(aedes, (e, client) =>
+    log.error({ clientId: client.id, err: e.message }, 'message not stored: no PUBACK'),
+  );
   const busy = () => handingOn > 0 || [...unacked.values()].some((n) => n > 0);
   /** Until nothing is pending, or nothing moved for `quietMs` (a PUBACK that could not be written), or the deadline. */
   const settle = async (deadline: number, quietMs = 500) => {
@@ -202,6 +207,7 @@ export async function startBroker(input: BrokerConfigInput | BrokerConfig, optio
       await ingestor?.close();
       await listeners.close();
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
+      await new Promise((r) => setImmediate(r)); // closing clients' last persistence calls
       await persistence.close();
       operatorApi.close();
     },

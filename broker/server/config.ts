@@ -53,6 +53,12 @@ export const BrokerConfigSchema = z.strictObject({
   persistence: z
     .discriminatedUnion('type', [
       z.strictObject({ type: z.literal('memory') }),
+      /** One broker process, sessions on disk (broker/persistence/): nothing acknowledged is lost. */
+      z.strictObject({
+        type: z.literal('sqlite'),
+        path: z.string().default('broker-sessions.db'),
+        sync: z.enum(['normal', 'full']).default('normal'),
+      }),
       z.strictObject({ type: z.literal('redis'), url: z.string().default('redis://127.0.0.1:6379') }),
     ])
     .default({ type: 'memory' }),
@@ -106,6 +112,7 @@ export function loadBrokerConfig(file: string): BrokerConfig {
   const config = loadYaml(file, BrokerConfigSchema);
   const fix = (p: string | undefined) => (p === undefined ? undefined : resolveFrom(file, p));
   config.usersFile = fix(config.usersFile);
+  if (config.persistence.type === 'sqlite') config.persistence.path = fix(config.persistence.path)!;
   config.events.path = fix(config.events.path);
   if (config.listeners.mqtts) {
     config.listeners.mqtts.cert = fix(config.listeners.mqtts.cert)!;

@@ -35,8 +35,12 @@ export function watchDurableSessions(aedes: Aedes, sessions: DurableSession[]) {
   const mark = (id: string, connected: boolean) => {
     if (since.has(id)) since.set(id, { connected, at: Date.now() });
   };
+  const current = (aedes as unknown as { clients: Record<string, unknown> }).clients;
   aedes.on('clientReady', (client) => mark(client.id, true));
-  aedes.on('clientDisconnect', (client) => mark(client.id, false));
+  // A client taken over by a new connection with its id (a half-open socket) leaves after the new one came.
+  aedes.on('clientDisconnect', (client) => {
+    if (!current[client.id] || current[client.id] === client) mark(client.id, false);
+  });
 
   let cached: { at: number; counts: Promise<number[]> } | undefined;
   const count = async (clientId: string) => {

@@ -37,7 +37,8 @@ export interface PartnerServer {
   close(): Promise<void>;
 }
 
-const CSV_FILE = new URL('./testdata/lcsqa-fr-e2-2026-11-30.csv', import.meta.url);
+// Not in testdata/: the simulator ships in dist/ for `tidegate simulate http` and the demo.
+const CSV_FILE = new URL('./samples/lcsqa-fr-e2-2026-11-30.csv', import.meta.url);
 
 export async function startPartnerServer(options: PartnerServerOptions = {}): Promise<PartnerServer> {
   const requests: PartnerServer['requests'] = [];
@@ -46,7 +47,6 @@ export async function startPartnerServer(options: PartnerServerOptions = {}): Pr
   let days = options.days ?? 30;
   const from = options.from ?? new Date(Date.now() - (days + 1) * 86_400_000).toISOString().slice(0, 10);
   const areas = options.areas ?? ['la-rochelle', 'ile-de-re', 'chatelaillon'];
-  const csv = readFileSync(CSV_FILE);
   const csvModified = new Date('2026-11-30T12:00:00Z').toUTCString();
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
@@ -70,7 +70,10 @@ export async function startPartnerServer(options: PartnerServerOptions = {}): Pr
     }
     if (url.pathname === '/air-quality.csv') {
       if (req.headers['if-modified-since'] === csvModified) return send(res, 304);
-      return send(res, 200, csv, { 'content-type': 'text/csv; charset=utf-8', 'last-modified': csvModified });
+      return send(res, 200, readFileSync(CSV_FILE), {
+        'content-type': 'text/csv; charset=utf-8',
+        'last-modified': csvModified,
+      });
     }
     send(res, 404, 'not found');
   };
@@ -140,3 +143,22 @@ export const simulator: SimulatorDefinition = {
     await server.close();
   },
 };
+
+/** A gateway device entry reading this simulator's occupancy API (paged by next link): for the demo. */
+export function demoPartnerDevice(id: string, baseUrl: string) {
+  return {
+    id,
+    driver: 'http',
+    every: '1m',
+    url: `${baseUrl}/occupancy?limit=50`,
+    format: 'json',
+    json: { records: '$.data[*]' },
+    paging: { nextLink: '$.links.next' },
+    mapping: {
+      measurement: 'occupancy',
+      tags: { area: 'area', partner: { value: 'booking-platform' } },
+      fields: { nights: 'stats.nights', beds_occupied: 'stats.beds_occupied' },
+      time: { from: 'date', format: 'yyyy-MM-dd', timeZone: 'Europe/Paris' },
+    },
+  };
+}

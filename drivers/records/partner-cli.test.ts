@@ -77,7 +77,7 @@ describe('check and probe on partner sources', () => {
     );
     const { code, stderr } = await tidegate('check', bad);
     expect(code).toBe(1);
-    expect(stderr).toContain(`${bad}:10:5: devices[0].format: Invalid option`);
+    expect(stderr).toContain(`${bad}:10:5: devices[0].format: "xml" is not one of: csv, json`);
     expect(stderr).toMatch(
       new RegExp(`${bad}:\\d+:\\d+: devices\\[1\\]\\.mapping\\.fields\\.mass_kg\\.unit: unit "kWh" measures energy`),
     );

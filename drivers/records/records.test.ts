@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMapper } from './map.js';
 import { readRecords } from './read.js';
-import { csvSchema, type Mapping, mappingSchema } from './schema.js';
+import { csvSchema, mappingSchema } from './schema.js';
 import { parseTime } from './time.js';
 
 const wasteMapping = mappingSchema.parse({

@@ -19,6 +19,7 @@ import type { PrivacyStage } from '../privacy/stage.js';
 import { Publisher, redactUrl } from '../publisher/publisher.js';
 import { toBusSettings } from './buses.js';
 import { type RunningDevice, runDevice } from './devices.js';
+import { DistinctTimes } from './distinct-times.js';
 import { deviceOfReleased, privacyStageFor, publishableLocation } from './privacy.js';
 import { RejectionAggregator } from './rejections.js';
 
@@ -73,6 +74,7 @@ export async function startAgent(loaded: LoadedConfig, options: AgentOptions = {
   const privacy = options.privacy ?? privacyStageFor(loaded, log);
   const rejections = new RejectionAggregator(options.rejectionReportMs ?? 60_000);
   const running = new Map<string, RunningDevice>();
+  const times = new DistinctTimes();
   const timers: NodeJS.Timeout[] = [];
   let stopping = false;
 
@@ -245,7 +247,8 @@ export async function startAgent(loaded: LoadedConfig, options: AgentOptions = {
               if (record.state !== 'up') setState(id, 'up');
             }
             metrics.read.inc({ device: id });
-            for (const out of privacy.process(id, reading)) store(id, out);
+            const stamped = { ...reading, time: times.next(id, reading.time) };
+            for (const out of privacy.process(id, stamped)) store(id, out);
           },
           rejected: (reason, detail) => reject(id, reason, detail),
           state: (state, reason) => setState(id, state, reason),
