@@ -46,14 +46,64 @@ export interface DeviceHandle {
   close(): Promise<void>;
 }
 
+/**
+ * Something a device holds while it is open, so `check` can find two devices fighting over it:
+ * - `serial-port`: a serial device path, held by one device alone;
+ * - `bus`: a bus of the config's `buses:` section, shared by the devices that name it (and polled in turn);
+ * - `tcp`: a host and port, which several devices may share.
+ */
+export type ResourceClaim = (
+  | { kind: 'serial-port'; path: string }
+  | { kind: 'bus'; id: string }
+  | { kind: 'tcp'; host: string; port: number }
+) & {
+  /** The option key a problem with the claim is reported at (default: port, bus, host). */
+  key?: string;
+};
+
+/** One measurement a driver emits, with the fields it may carry: names of the catalogue (wire/catalogue). */
+export interface Emission {
+  measurement: string;
+  fields: readonly string[];
+}
+
+/** The self-data consents of docs/privacy.md, coarsest first. */
+export type SelfDataConsent = 'none' | 'daily' | 'half-hourly' | 'raw';
+
+/**
+ * Everything the rest of tidegate needs to know about a driver, declared by the driver itself: adding a
+ * sensor is a driver folder and its registry line, with no edit elsewhere (drivers/README.md).
+ */
 export interface DriverDefinition<Options = unknown> {
   name: string;
   /** One line for `tidegate --help` and config hints. */
   description: string;
   /** 'poll': the agent calls poll() at the device's interval; 'push': the device reports by itself. */
   mode: 'poll' | 'push' | 'either';
-  /** The device's options in the gateway config, beside the common id/driver/every keys. */
+  /**
+   * The device's options in the gateway config, beside the common id/driver/every/consent keys. Strict:
+   * an unknown key (a misspelt `consnet`, `unti`) is an error, never silently ignored (z.strictObject).
+   */
   options: z.ZodType<Options>;
+  /** Options of a working device entry, as a technician would write them: the README's example, tested. */
+  example: Record<string, unknown>;
+  /** What a device with these options holds: its serial port, its bus, its TCP peer. */
+  resources(options: Options): ResourceClaim[];
+  /**
+   * How long one poll of a device on a bus takes at the bus' line settings, in ms, when the driver can
+   * compute it (Modbus: its planned requests); `check` refuses intervals and bus loads that cannot be honoured.
+   */
+  estimatePollMs?(options: Options, line: Omit<SerialSettings, 'path'>): number;
+  /**
+   * For devices that are self-data by nature (a home's meter): the consent that applies when the config
+   * gives none. Undefined: not self-data, readings leave as they are unless the config sets a consent.
+   */
+  defaultConsent?: SelfDataConsent;
+  /**
+   * The measurements and fields it emits. Without options: everything it can emit (every shipped
+   * profile); with a device's options: what that device emits. Every name must be in the catalogue.
+   */
+  emits(options?: Options): Emission[];
   open(options: Options, context: DeviceContext): Promise<DeviceHandle>;
 }
 

@@ -1,5 +1,5 @@
 import type { DeviceContext, DeviceHandle, DriverDefinition } from '../driver.js';
-import { openSerialDevice, toSerialSettings } from '../serial/index.js';
+import { openSerialDevice, serialPortClaim, toSerialSettings } from '../serial/index.js';
 import { createTrafficDecoder } from './decoder.js';
 import { type TrafficOptions, trafficOptions } from './options.js';
 
@@ -35,5 +35,13 @@ export const driver: DriverDefinition<TrafficOptions> = {
     'road traffic counter (Wavetronix SmartSensor HD per-vehicle output), aggregated per period, lane and class',
   mode: 'push',
   options: trafficOptions,
+  example: { port: '/dev/ttyUSB2', period: '6m' },
+  resources: serialPortClaim,
+  emits: () => [
+    {
+      measurement: 'traffic',
+      fields: ['count', 'flow_veh_h', 'mean_speed_kmh', 'mean_length_m', 'occupancy_pct', 'period_s'],
+    },
+  ],
   open,
 };
