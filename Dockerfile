@@ -4,9 +4,9 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
 COPY . .
+# npm ci compiles dist/ (the prepare script needs typescript), then the dev packages go
+RUN npm ci --no-audit --no-fund && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends udev tini && rm -rf /var/lib/apt/lists/*

@@ -1,8 +1,10 @@
 /**
  * Edge agent footprint (npx tsx bench/edge-agent.ts; BENCH_QUICK=1 for a quick run): the real
  * `tidegate edge` process with 20 SDS011 sensors on 20 socat PTY pairs, each sending one frame per
- * second, publishing to aedes. Peer: the same agent with no devices, measured in the same run.
- * Figures: resident memory (VmRSS) at the end, CPU time (utime + stime) over the window.
+ * second, publishing to aedes. Peers, measured in the same run, rounds interleaved: the same agent with
+ * no devices, and that idle agent run from the TypeScript sources through tsx (how it ran before dist/).
+ * Figures: resident memory at the end (VmRSS) and its peak over the process's life (VmHWM), CPU time
+ * (utime + stime) over the window. `npm run build` first: the agent runs dist/.
  */
 import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +15,10 @@ import { type PtyPair, startPtyPair } from '../tests/harness/socat.js';
 const quick = process.env.BENCH_QUICK === '1';
 const DEVICES = 20;
 const windowS = quick ? 15 : 60;
+const rounds = quick ? 1 : 3;
 const CLI = new URL('../bin/tidegate.js', import.meta.url).pathname;
+const SOURCE_CLI = new URL('../bin/cli.ts', import.meta.url).pathname;
+type Runtime = 'compiled' | 'tsx';
 const CLK_TCK = 100;
 
 /** An SDS011 data frame: AA C0 PM2.5(le) PM10(le) ID(2) checksum AB. */
@@ -27,12 +32,13 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
 }
 
-function rssMiB(pid: number): number {
-  const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return Number(kb) / 1024;
+function memoryMiB(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1]) / 1024;
+  return { rss: kb('VmRSS'), peak: kb('VmHWM') };
 }
 
-async function measure(devices: PtyPair[], url: string, received: () => number) {
+async function measure(devices: PtyPair[], url: string, received: () => number, runtime: Runtime) {
   const dir = tempDir('tidegate-bench-agent-');
   const config = join(dir, 'gateway.yaml');
   writeFileSync(
@@ -46,28 +52,39 @@ devices:
 ${devices.map((p, i) => `  - { id: pm-${i}, driver: sds011, port: ${p.a} }`).join('\n') || '  []'}
 `,
   );
-  const agent = spawnService('node', [CLI, 'edge', '--config', config]);
+  const args = runtime === 'compiled' ? [CLI] : ['--import', 'tsx', SOURCE_CLI];
+  const agent = spawnService('node', [...args, 'edge', '--config', config]);
   const pid = agent.child.pid!;
   const fds = devices.map((p) => openSync(p.b, 'w'));
   const send = () => {
     for (const [i, fd] of fds.entries()) writeSync(fd, frame(100 + i, 200 + i));
   };
-  await new Promise((r) => setTimeout(r, 5000)); // start-up (tsx transpiling) is not the steady state
+  await new Promise((r) => setTimeout(r, 5000)); // start-up is not the steady state
   const before = { cpu: cpuSeconds(pid), received: received() };
   for (let s = 0; s < windowS; s++) {
     send();
     await new Promise((r) => setTimeout(r, 1000));
   }
-  const after = { cpu: cpuSeconds(pid), rss: rssMiB(pid), received: received() };
+  const after = { cpu: cpuSeconds(pid), ...memoryMiB(pid), received: received() };
   for (const fd of fds) closeSync(fd);
   await agent.stop();
   removeTempDir(dir);
   return {
     cpuPct: ((after.cpu - before.cpu) / windowS) * 100,
     rss: after.rss,
+    peak: after.peak,
     readings: after.received - before.received,
   };
 }
+
+type Result = Awaited<ReturnType<typeof measure>>;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const medianOf = (rs: Result[]): Result => ({
+  cpuPct: median(rs.map((r) => r.cpuPct)),
+  rss: median(rs.map((r) => r.rss)),
+  peak: median(rs.map((r) => r.peak)),
+  readings: median(rs.map((r) => r.readings)),
+});
 
 const aedes = await startAedes();
 let received = 0;
@@ -75,24 +92,32 @@ aedes.broker.on('publish', (packet, client) => {
   if (client && packet.topic.includes('/data/')) received += packet.payload.toString().split('\n').length;
 });
 const pairs = await Promise.all(Array.from({ length: DEVICES }, () => startPtyPair()));
-const idle = await measure([], aedes.url, () => received);
-const loaded = await measure(pairs, aedes.url, () => received);
+const runs = { loaded: [] as Result[], idle: [] as Result[], idleTsx: [] as Result[] };
+for (let r = 0; r < rounds; r++) {
+  runs.idle.push(await measure([], aedes.url, () => received, 'compiled'));
+  runs.idleTsx.push(await measure([], aedes.url, () => received, 'tsx'));
+  runs.loaded.push(await measure(pairs, aedes.url, () => received, 'compiled'));
+}
+const loaded = medianOf(runs.loaded);
+const idle = medianOf(runs.idle);
+const idleTsx = medianOf(runs.idleTsx);
 for (const p of pairs) await p.dispose();
 await aedes.stop();
 
 const f = (x: number, d = 1) => x.toFixed(d).padStart(8);
+const row = (name: string, r: Result) =>
+  console.log(
+    `| ${name.padEnd(36)} | ${f(r.rss)} | ${f(r.peak)} | ${f(r.cpuPct, 2)} | ${String(r.readings).padStart(18)} |`,
+  );
 console.log(
-  `edge agent footprint${quick ? ' (quick)' : ''}: ${windowS} s window, ${DEVICES} SDS011 over socat PTYs at 1 Hz`,
+  `edge agent footprint${quick ? ' (quick)' : ''}: ${windowS} s window, ${DEVICES} SDS011 over socat PTYs at 1 Hz, median of ${rounds} interleaved round(s)`,
 );
-console.log('| agent                        |  RSS MiB |   CPU % | readings published |');
-console.log('|------------------------------|---------:|--------:|-------------------:|');
+console.log('| agent                                |  RSS MiB | peak MiB |   CPU % | readings published |');
+console.log('|--------------------------------------|---------:|---------:|--------:|-------------------:|');
+row('20 devices at 1 Hz (dist/)', loaded);
+row('no devices (dist/)', idle);
+row('no devices, sources through tsx', idleTsx);
 console.log(
-  `| 20 devices at 1 Hz           | ${f(loaded.rss)} | ${f(loaded.cpuPct, 2)} | ${String(loaded.readings).padStart(18)} |`,
-);
-console.log(
-  `| no devices (peer)            | ${f(idle.rss)} | ${f(idle.cpuPct, 2)} | ${String(idle.readings).padStart(18)} |`,
-);
-console.log(
-  `ratio: RSS ${(loaded.rss / idle.rss).toFixed(2)}×, CPU ${(loaded.cpuPct / Math.max(idle.cpuPct, 0.01)).toFixed(1)}× (CPU % of one core)`,
+  `ratios: loaded/idle RSS ${(loaded.rss / idle.rss).toFixed(2)}×, CPU ${(loaded.cpuPct / Math.max(idle.cpuPct, 0.01)).toFixed(1)}× (CPU % of one core); compiled/tsx idle RSS ${(idle.rss / idleTsx.rss).toFixed(2)}×, peak ${(idle.peak / idleTsx.peak).toFixed(2)}×`,
 );
 process.exit(0);

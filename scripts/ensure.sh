@@ -10,6 +10,8 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   echo "tidegate: installing npm packages (npm ci; better-sqlite3 compiles, about 90 s)..." >&2
   npm ci --no-audit --no-fund
 fi
+# bin/tidegate.js runs the compiled dist/: rebuilt when a source is newer than the last build
+node scripts/build.mjs --if-stale
 
 # binary:package pairs
 start_needs="influxd:influxdb socat:socat"

@@ -12,7 +12,10 @@ export interface DashboardAssets {
   buildMs: number;
 }
 
-const ENTRY = fileURLToPath(new URL('./page/main.ts', import.meta.url));
+// Compiled, this module sits in dist/ beside the compiled page (main.js); run from source, beside main.ts.
+const ENTRY = fileURLToPath(
+  new URL(import.meta.url.endsWith('.ts') ? './page/main.ts' : './page/main.js', import.meta.url),
+);
 
 /**
  * Bundles the page with esbuild's JS API: a few hundred milliseconds once per process, nothing written

@@ -67,4 +67,26 @@ describe('ReadingBuffer', () => {
     buffer.close();
     removeTempDir(dir);
   });
+
+  it('knows without a query which devices have rows beyond a cursor, and forgets devices emptied by acks', async () => {
+    const dir = tempDir();
+    const buffer = new ReadingBuffer({ path: join(dir, 'b.db'), maxBytes: 1e9 });
+    buffer.add('a', reading(1));
+    buffer.add('b', reading(2));
+    buffer.flush();
+    expect(buffer.devices().sort()).toEqual(['a', 'b']);
+    const [row] = buffer.next('a', undefined, 10);
+    expect(buffer.next('a', row, 10)).toEqual([]);
+    buffer.add('a', reading(3));
+    buffer.flush();
+    expect(buffer.next('a', row, 10).map((r) => r.line)).toEqual(['m,t=x seq=3i 1700000000000000003']);
+    for (const r of [...buffer.next('a', undefined, 10), ...buffer.next('b', undefined, 10)]) buffer.ack([r.seq]);
+    buffer.flush();
+    expect(buffer.backlog()).toEqual({ rows: 0, bytes: 0 });
+    expect(buffer.next('a', undefined, 10)).toEqual([]);
+    expect(buffer.next('b', undefined, 10)).toEqual([]);
+    expect(buffer.devices()).toEqual([]);
+    buffer.close();
+    removeTempDir(dir);
+  });
 });

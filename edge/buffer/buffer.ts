@@ -34,6 +34,11 @@ export interface HeldStamp {
   boot: string;
 }
 
+type Cursor = { time: bigint; seq: number };
+
+/** (time, seq) order, the order in which `next` gives rows. */
+const after = (a: Cursor, b: Cursor) => a.time > b.time || (a.time === b.time && a.seq > b.seq);
+
 interface Pending {
   device: string;
   time: bigint;
@@ -54,7 +59,12 @@ export class ReadingBuffer {
   private storedBytes: number;
   private storedRows: number;
   private readonly statements;
-  private readonly knownDevices = new Set<string>();
+  /**
+   * The newest ready row (time, seq) of each device that may have ready rows: `devices` and `next` answer
+   * from it without a query on every PUBACK. Deletions leave it as it is (at worst one query finds
+   * nothing and lowers it).
+   */
+  private readonly newest = new Map<string, Cursor>();
 
   constructor(options: BufferOptions) {
     mkdirSync(dirname(options.path), { recursive: true });
@@ -69,10 +79,13 @@ export class ReadingBuffer {
         'INSERT INTO readings (device, time, body, bytes, held, mono, boot) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
       delete: db.prepare('DELETE FROM readings WHERE seq = ?'),
+      deleteAcked: db.prepare('DELETE FROM readings WHERE seq = ? RETURNING bytes'),
       totals: db.prepare('SELECT COUNT(*) AS rows, COALESCE(SUM(bytes), 0) AS bytes FROM readings'),
       oldest: db.prepare('SELECT seq, device, bytes FROM readings ORDER BY seq LIMIT ?'),
       allDevices: db.prepare('SELECT DISTINCT device FROM readings'),
-      hasReady: db.prepare('SELECT 1 FROM readings WHERE device = ? AND held = 0 LIMIT 1'),
+      newest: db
+        .prepare('SELECT time, seq FROM readings WHERE device = ? AND held = 0 ORDER BY time DESC, seq DESC LIMIT 1')
+        .safeIntegers(true),
       next: db
         .prepare(
           `SELECT seq, device, time, body FROM readings WHERE device = ? AND held = 0 AND (time, seq) > (?, ?)
@@ -80,7 +93,7 @@ export class ReadingBuffer {
         )
         .safeIntegers(true),
       countReady: db.prepare('SELECT COUNT(*) AS n FROM readings WHERE device = ? AND held = 0'),
-      held: db.prepare('SELECT seq, time, mono, boot FROM readings WHERE held = 1').safeIntegers(true),
+      held: db.prepare('SELECT seq, device, time, mono, boot FROM readings WHERE held = 1').safeIntegers(true),
       release: db.prepare('UPDATE readings SET time = ?, held = 0, mono = NULL, boot = NULL WHERE seq = ?'),
       counter: db.prepare('SELECT value FROM counters WHERE name = ?'),
       addCounter: db.prepare(
@@ -90,14 +103,21 @@ export class ReadingBuffer {
     const totals = this.statements.totals.get() as { rows: number; bytes: number };
     this.storedRows = totals.rows;
     this.storedBytes = totals.bytes;
-    for (const row of this.statements.allDevices.all() as { device: string }[]) this.knownDevices.add(row.device);
+    for (const { device } of this.statements.allDevices.all() as { device: string }[]) {
+      const row = this.statements.newest.get(device) as { time: bigint; seq: bigint } | undefined;
+      if (row) this.newest.set(device, { time: row.time, seq: Number(row.seq) });
+    }
+  }
+
+  private raise(device: string, time: bigint, seq: number): void {
+    const top = this.newest.get(device);
+    if (!top || after({ time, seq }, top)) this.newest.set(device, { time, seq });
   }
 
   /** Queues a reading; it is durable after the next `flush`. */
   add(device: string, reading: Reading, held?: HeldStamp): void {
     const line = encodeLine(reading);
     this.pending.push({ device, time: reading.time, body: line.slice(0, line.lastIndexOf(' ')), held });
-    this.knownDevices.add(device);
   }
 
   /** Marks rows as delivered; they are deleted in the next `flush`. */
@@ -119,15 +139,23 @@ export class ReadingBuffer {
     if (pending.length === 0 && acked.length === 0) return { written: 0, deleted: 0, dropped };
     let deleted = 0;
     this.db.transaction(() => {
-      const { insert, delete: del } = this.statements;
+      const { insert, deleteAcked } = this.statements;
       for (const p of pending) {
         const bytes = Buffer.byteLength(p.body) + 21 + ROW_OVERHEAD_BYTES;
-        insert.run(p.device, p.time, p.body, bytes, p.held ? 1 : 0, p.held?.mono ?? null, p.held?.boot ?? null);
+        const row = [p.device, p.time, p.body, bytes, p.held ? 1 : 0, p.held?.mono ?? null, p.held?.boot ?? null];
+        const seq = Number(insert.run(...row).lastInsertRowid);
+        if (!p.held) this.raise(p.device, p.time, seq);
         this.storedBytes += bytes;
         this.storedRows++;
       }
-      for (const seq of acked) deleted += del.run(seq).changes;
-      if (deleted) this.recount();
+      for (const seq of acked) {
+        // An ack can come for a row already dropped by the cap: it returns nothing.
+        const row = deleteAcked.get(seq) as { bytes: number } | undefined;
+        if (!row) continue;
+        deleted++;
+        this.storedBytes -= row.bytes;
+        this.storedRows--;
+      }
       if (this.storedBytes > this.maxBytes) this.dropOldest(dropped);
     })();
     return { written: pending.length, deleted, dropped };
@@ -158,9 +186,9 @@ export class ReadingBuffer {
     if (total) this.statements.addCounter.run('dropped', total);
   }
 
-  /** Devices that have rows ready to publish (one index probe per device ever seen: cheap on a large backlog). */
+  /** Devices that may have rows ready to publish (no query: `next` tells for sure). */
   devices(): string[] {
-    return [...this.knownDevices].filter((device) => this.statements.hasReady.get(device) !== undefined);
+    return [...this.newest.keys()];
   }
 
   readyCount(device: string): number {
@@ -168,15 +196,22 @@ export class ReadingBuffer {
   }
 
   /** Up to `limit` ready rows of one device after the cursor, in time order. */
-  next(device: string, after: { time: bigint; seq: number } | undefined, limit: number): BufferedLine[] {
-    const time = after?.time ?? -(2n ** 63n);
-    const seq = after?.seq ?? -1;
+  next(device: string, cursor: Cursor | undefined, limit: number): BufferedLine[] {
+    const top = this.newest.get(device);
+    if (!top || (cursor && !after(top, cursor))) return [];
+    const time = cursor?.time ?? -(2n ** 63n);
+    const seq = cursor?.seq ?? -1;
     const rows = this.statements.next.all(device, time, seq, limit) as {
       seq: bigint;
       device: string;
       time: bigint;
       body: string;
     }[];
+    if (rows.length === 0) {
+      // Nothing ready beyond the cursor (the newest rows were deleted): remember it.
+      if (cursor) this.newest.set(device, cursor);
+      else this.newest.delete(device);
+    }
     return rows.map((r) => ({ seq: Number(r.seq), device: r.device, time: r.time, line: `${r.body} ${r.time}` }));
   }
 
@@ -196,19 +231,20 @@ export class ReadingBuffer {
     this.db.transaction(() => {
       const rows = this.statements.held.all() as {
         seq: bigint;
+        device: string;
         time: bigint;
         mono: bigint | null;
         boot: string | null;
       }[];
-      const devices = this.db.prepare('SELECT device FROM readings WHERE seq = ?');
       for (const row of rows) {
         if (row.boot === boot && row.mono !== null && row.mono <= monoNowNs) {
-          this.statements.release.run(wallNowNs - (monoNowNs - row.mono), row.seq);
+          const time = wallNowNs - (monoNowNs - row.mono);
+          this.statements.release.run(time, row.seq);
+          this.raise(row.device, time, Number(row.seq));
           released++;
         } else {
-          const device = (devices.get(row.seq) as { device: string }).device;
           this.statements.delete.run(row.seq);
-          undatable.set(device, (undatable.get(device) ?? 0) + 1);
+          undatable.set(row.device, (undatable.get(row.device) ?? 0) + 1);
         }
       }
       if (undatable.size) this.recount();

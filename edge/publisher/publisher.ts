@@ -65,6 +65,7 @@ export class Publisher {
       clean: true,
       keepalive: Math.max(1, Math.round(o.keepaliveMs / 1000)),
       reconnectPeriod: 0, // reconnects are ours, with backoff and jitter
+      writeCache: false, // mqtt-packet would otherwise keep 65,536 two-byte Buffers (6 MB of heap) for packet ids
       connectTimeout: 30_000,
       username: o.username,
       password: o.password,
