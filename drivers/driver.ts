@@ -139,6 +139,25 @@ export interface SimulatorDefinition {
   describe(command: import('commander').Command): void;
   /** Runs until the signal aborts. */
   run(options: Record<string, unknown>, signal: AbortSignal): Promise<void>;
+  /**
+   * How the registry conformance test (drivers/conformance.test.ts) runs this simulator against its own
+   * driver: given a PTY pair (the simulator writes on `simulatorPort`, the driver reads `driverPort`) and a
+   * free TCP port, the simulator's command-line arguments and the device options that read it. Several
+   * cases for a driver with several shapes of device (one per shipped Modbus profile).
+   */
+  selfTest(link: SelfTestLink): SelfTestCase[];
+}
+
+export interface SelfTestLink {
+  simulatorPort: string;
+  driverPort: string;
+  tcpPort: number;
+}
+
+export interface SelfTestCase {
+  name: string;
+  args: string[];
+  options: Record<string, unknown>;
 }
 
 export interface DriverModule {

@@ -49,6 +49,12 @@ export const simulator: SimulatorDefinition = {
       .option('--baud-rate <n>', 'serial line speed', '9600')
       .option('--parity <parity>', 'none | even | odd', 'none');
   },
+  selfTest: ({ tcpPort }) =>
+    shippedProfiles().map((profile) => ({
+      name: profile,
+      args: ['--profile', profile, '--tcp', String(tcpPort)],
+      options: { host: '127.0.0.1', port: tcpPort, profile },
+    })),
   async run(options, signal) {
     const { runSimulator } = await import('./simulator/run.js');
     await runSimulator(options, signal);

@@ -32,7 +32,7 @@ async function open(options: TrafficOptions, context: DeviceContext): Promise<De
 export const driver: DriverDefinition<TrafficOptions> = {
   name: 'traffic',
   description:
-    'road traffic counter (Wavetronix SmartSensor HD per-vehicle output), aggregated per period, lane and class',
+    'road traffic counter (Wavetronix SmartSensor HD through a Click 512: RS-232 text strings), aggregated per period, lane and class',
   mode: 'push',
   options: trafficOptions,
   example: { port: '/dev/ttyUSB2', period: '6m' },
