@@ -9,19 +9,8 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { simulatedReading } from '../tests/browser/support/simulated-readings.js';
 import { encodeLine, nowNs, Topics } from '../wire/index.js';
 
-export const GATEWAYS = 200;
-export const DEVICES = [
-  'pm-1',
-  'pm-2',
-  'pm-3',
-  'meter-1',
-  'meter-2',
-  'meter-3',
-  'road-1',
-  'road-2',
-  'road-3',
-  'road-4',
-];
+import { DEVICES, GATEWAYS } from './dashboard-load-fleet.js';
+
 const PUBLISHERS = Number(process.env.PUBLISHERS ?? 8);
 const topics = new Topics();
 const ids = Array.from({ length: GATEWAYS }, (_, g) => `gw-${String(g + 1).padStart(3, '0')}`);

@@ -13,8 +13,11 @@ const program = new Command('tidegate')
   .enablePositionalOptions();
 
 exitWithParent();
+quietOnClosedPipe();
 registerEdgeCommands(program);
-registerDriverCommands(program);
+registerDriverCommands(program, {
+  pseudonymiser: async (keyFile) => (await import('../edge/commands/pseudonymiser.js')).pseudonymiser(keyFile),
+});
 registerBrokerCommands(program);
 registerDemoCommand(program);
 
@@ -46,4 +49,15 @@ function exitWithParent(): void {
       process.kill(process.pid, 'SIGTERM');
     }
   }, 1_000).unref();
+}
+
+/**
+ * `tidegate decode … | head`, `tidegate watch | head`: when the reader goes away, stop quietly (as `cat`
+ * does) instead of crashing on EPIPE.
+ */
+function quietOnClosedPipe(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
 }

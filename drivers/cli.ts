@@ -1,27 +1,52 @@
 import { Command } from 'commander';
-import { encodeLine } from '../wire/line-protocol/encode.js';
-import { nowNs } from '../wire/reading.js';
+import type { Reading } from '../wire/reading.js';
 import { DRIVER_NAMES, loadDriver } from './registry.js';
 
+interface DecodeCliOptions {
+  mode?: string;
+  hex?: boolean;
+  device: string;
+  pseudonymise?: boolean;
+  keyFile?: string;
+}
+
+/** What the device-side commands borrow from the gateway side, given by bin/cli.ts (drivers/ imports no edge/). */
+export interface DriverCommandHooks {
+  /** A function replacing a reading's identifiers by keyed pseudonyms, with the key of `keyFile` or a key for this run. */
+  pseudonymiser?: (keyFile?: string) => Promise<(reading: Reading) => Reading>;
+}
+
 /** Device-side commands: decode (bytes on stdin → line protocol) and simulate (a device on a port). */
-export function registerDriverCommands(program: Command): void {
+export function registerDriverCommands(program: Command, hooks: DriverCommandHooks = {}): void {
   program
     .command('decode')
-    .description('raw device bytes on stdin → line protocol on stdout, each rejected frame on stderr with its reason')
+    .description(
+      'raw device bytes (stdin or FILE) → line protocol on stdout, each rejected frame on stderr with its reason',
+    )
     .argument('<driver>', `one of: ${DRIVER_NAMES.join(', ')}`)
+    .argument('[file]', "a capture: raw bytes, or hex text when it ends in .hex (the drivers' testdata)")
     .option('--mode <mode>', 'protocol mode, when the driver has several (teleinfo: historique | standard)')
+    .option('--hex', 'the input is hex text, # starts a comment (automatic for a .hex file)')
     .option('--device <id>', 'device id for the readings', 'stdin')
-    .action(async (name: string, options: { mode?: string; device: string }) => {
-      process.exitCode = await decodeStdin(name, options);
+    .option('--pseudonymise', 'print identifiers (meter, serial) as keyed pseudonyms, never in clear')
+    .option(
+      '--key-file <file>',
+      'with --pseudonymise: the gateway key, for the pseudonyms it publishes (default: a key for this run)',
+    )
+    .action(async (name: string, file: string | undefined, options: DecodeCliOptions) => {
+      const { decodeCommand } = await import('./decode.js');
+      const pseudonymise = options.pseudonymise ? await hooks.pseudonymiser?.(options.keyFile) : undefined;
+      if (options.pseudonymise && !pseudonymise) throw new Error('--pseudonymise is not available here');
+      process.exitCode = await decodeCommand(name, file, { ...options, pseudonymise });
     });
 
   program
     .command('simulate')
     .description('run a device simulator on a serial port or TCP (tidegate simulate DRIVER --help)')
     .argument('<driver>', `one of: ${DRIVER_NAMES.join(', ')}`)
+    .argument('[options...]', "the simulator's options: tidegate simulate DRIVER --help")
     .allowUnknownOption()
-    .helpOption(false)
-    .argument('[options...]')
+    .passThroughOptions()
     .action(async (name: string, args: string[]) => {
       const { simulator } = await loadDriver(name);
       if (!simulator) throw new Error(`driver "${name}" has no simulator`);
@@ -34,32 +59,4 @@ export function registerDriverCommands(program: Command): void {
       process.once('SIGTERM', stop);
       await simulator.run(command.opts(), controller.signal);
     });
-}
-
-async function decodeStdin(name: string, options: { mode?: string; device: string }): Promise<number> {
-  const { decoder } = await loadDriver(name);
-  if (!decoder) throw new Error(`driver "${name}" has no stream decoder`);
-  if (options.mode && decoder.modes && !decoder.modes.includes(options.mode))
-    throw new Error(`driver "${name}" has no mode "${options.mode}" (modes: ${decoder.modes.join(', ')})`);
-  let readings = 0;
-  let rejected = 0;
-  const stream = decoder.create(
-    { mode: options.mode, deviceId: options.device, now: nowNs },
-    {
-      reading(reading) {
-        readings++;
-        const { identifiers: _identifiers, ...plain } = reading;
-        process.stdout.write(`${encodeLine(plain)}\n`);
-      },
-      rejected(reason, detail) {
-        rejected++;
-        process.stderr.write(`rejected: ${reason}${detail ? `: ${detail}` : ''}\n`);
-      },
-      state() {},
-    },
-  );
-  for await (const chunk of process.stdin) stream.push(chunk as Buffer);
-  stream.end();
-  process.stderr.write(`${readings} readings, ${rejected} rejected\n`);
-  return 0;
 }

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { freePort, startPtyPair, waitFor } from '../tests/harness/index.js';
+import { freePort, removeTempDir, startPtyPair, tempDir, waitFor } from '../tests/harness/index.js';
 import { fieldProblem } from '../wire/catalogue/index.js';
 import type { Reading } from '../wire/reading.js';
 import type { DriverDefinition, DriverModule, Emission, SimulatorDefinition } from './driver.js';
@@ -38,8 +38,9 @@ function undeclared(readings: readonly Reading[], emissions: readonly Emission[]
 async function runAgainstItsDriver(driver: DriverDefinition<unknown>, simulator: SimulatorDefinition) {
   const pty = await startPtyPair();
   const tcpPort = await freePort();
+  const dir = tempDir('tidegate-conformance-');
   try {
-    for (const testCase of simulator.selfTest({ simulatorPort: pty.b, driverPort: pty.a, tcpPort })) {
+    for (const testCase of simulator.selfTest({ simulatorPort: pty.b, driverPort: pty.a, tcpPort, dir })) {
       const command = new Command().exitOverride();
       simulator.describe(command);
       command.parse(testCase.args, { from: 'user' });
@@ -69,6 +70,7 @@ async function runAgainstItsDriver(driver: DriverDefinition<unknown>, simulator:
     }
   } finally {
     await pty.dispose();
+    removeTempDir(dir);
   }
 }
 

@@ -18,6 +18,11 @@ export interface DeviceSink {
   rejected(reason: string, detail?: string): void;
   /** The device stopped answering (down) or answers again (up). */
   state(state: DeviceState, reason?: string): void;
+  /**
+   * The device spoke without a reading (a heartbeat line, a status frame): it counts as a sign of life
+   * against the driver's `silenceMs`, like a reading does. Optional for sinks; drivers call `sink.alive?.()`.
+   */
+  alive?(): void;
 }
 
 /** Serial line settings, as in the gateway config's `buses:` or a device's own `port`. */
@@ -37,12 +42,19 @@ export interface DeviceContext {
   runtime: DriverRuntime;
   /** Aborted when the device is closed. */
   signal: AbortSignal;
+  /** `tidegate probe`: read once without consuming anything (a drop folder's files stay where they are). */
+  readOnly?: boolean;
 }
 
 /** An open device. Push drivers (teleinfo, traffic, SDS011 active mode) emit on their own; poll drivers also have `poll`. */
 export interface DeviceHandle {
   /** Reads the device once now; the readings are also given to the sink. */
   poll?(): Promise<Reading[]>;
+  /**
+   * Cumulative counts of the driver's own machinery (serial port opens and bytes, Modbus requests and
+   * timeouts), snake_case keys; the agent exports them as `tidegate_driver_total{device,counter}`.
+   */
+  counters?(): Readonly<Record<string, number>>;
   close(): Promise<void>;
 }
 
@@ -50,12 +62,14 @@ export interface DeviceHandle {
  * Something a device holds while it is open, so `check` can find two devices fighting over it:
  * - `serial-port`: a serial device path, held by one device alone;
  * - `bus`: a bus of the config's `buses:` section, shared by the devices that name it (and polled in turn);
- * - `tcp`: a host and port, which several devices may share.
+ * - `tcp`: a host and port, which several devices may share;
+ * - `folder`: a drop folder, read (and its files moved) by one device alone.
  */
 export type ResourceClaim = (
   | { kind: 'serial-port'; path: string }
   | { kind: 'bus'; id: string }
   | { kind: 'tcp'; host: string; port: number }
+  | { kind: 'folder'; path: string }
 ) & {
   /** The option key a problem with the claim is reported at (default: port, bus, host). */
   key?: string;
@@ -104,6 +118,13 @@ export interface DriverDefinition<Options = unknown> {
    * profile); with a device's options: what that device emits. Every name must be in the catalogue.
    */
   emits(options?: Options): Emission[];
+  /**
+   * For a device that reports by itself: how long without a reading (or `sink.alive()`) means it is
+   * down, derived from its options (its reporting interval, a heartbeat). The agent then reports it
+   * `down` with the reason and a `device_down` event, and `up` again at the next reading. Undefined
+   * (or a result of undefined, e.g. in a polled mode): the driver's own state reports are all there is.
+   */
+  silenceMs?(options: Options): number | undefined;
   open(options: Options, context: DeviceContext): Promise<DeviceHandle>;
 }
 
@@ -152,6 +173,8 @@ export interface SelfTestLink {
   simulatorPort: string;
   driverPort: string;
   tcpPort: number;
+  /** An empty temporary folder. */
+  dir: string;
 }
 
 export interface SelfTestCase {

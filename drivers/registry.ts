@@ -10,6 +10,8 @@ const DRIVER_MODULES: Record<string, () => Promise<DriverModule>> = {
   traffic: () => import('./traffic/index.js'),
   modbus: () => import('./modbus/index.js'),
   pms5003: () => import('./pms5003/index.js'),
+  http: () => import('./http/index.js'),
+  files: () => import('./files/index.js'),
 };
 
 export const DRIVER_NAMES = Object.keys(DRIVER_MODULES);

@@ -1,4 +1,18 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { parseDuration } from './config/units.js';
+
+/** A duration option: "5s", "500ms", "2m"; a bare number is milliseconds. */
+export function duration(value: string): number {
+  const ms = /^\d+$/.test(value.trim()) ? Number(value) : parseDuration(value);
+  if (!ms) throw new InvalidArgumentError('a duration such as 5s, 500ms or 2m');
+  return ms;
+}
+
+function timeoutOption(description: string): Option {
+  return new Option('-t, --timeout <duration>', `${description} (5s, 500ms)`)
+    .argParser(duration)
+    .default(10_000, '10s');
+}
 
 /** Gateway-side commands: edge, check, init, probe, ports. Heavy modules load inside each action. */
 export function registerEdgeCommands(program: Command): void {
@@ -6,7 +20,16 @@ export function registerEdgeCommands(program: Command): void {
     .command('edge')
     .description('run the gateway agent (drivers → privacy → buffer → MQTT) until SIGTERM')
     .requiredOption('-c, --config <file>', 'gateway config (YAML)')
-    .action(async (options: { config: string }) => {
+    .option(
+      '--once',
+      'read every device once, print line protocol and a summary, publish nothing (like telegraf --test)',
+    )
+    .addOption(timeoutOption('with --once: how long to wait for each device'))
+    .action(async (options: { config: string; once?: boolean; timeout: number }) => {
+      if (options.once) {
+        const { onceCommand } = await import('./commands/once.js');
+        process.exit(await onceCommand(options.config, options.timeout));
+      }
       const { edgeCommand } = await import('./commands/edge.js');
       // Exit explicitly once flushed: a lingering handle (a loader thread, a socket in TIME_WAIT) must
       // not keep a stopping service alive until systemd kills it.
@@ -16,10 +39,13 @@ export function registerEdgeCommands(program: Command): void {
   program
     .command('check')
     .description('validate a gateway config: every problem with file, line, key and a hint')
-    .argument('<file>', 'gateway config (YAML)')
-    .action(async (file: string) => {
+    .argument('[file]', 'gateway config (YAML)')
+    .option('-c, --config <file>', 'gateway config (YAML), as the other commands take it')
+    .action(async (file: string | undefined, options: { config?: string }) => {
       const { checkCommand } = await import('./commands/check.js');
-      process.exitCode = await checkCommand(file);
+      const config = file ?? options.config;
+      if (!config) throw new InvalidArgumentError('which config? tidegate check FILE (or -c FILE)');
+      process.exitCode = await checkCommand(config);
     });
 
   program
@@ -37,10 +63,10 @@ export function registerEdgeCommands(program: Command): void {
     .description('read one device once through its driver and print its readings as line protocol')
     .requiredOption('-c, --config <file>', 'gateway config (YAML)')
     .requiredOption('-d, --device <id>', 'device id in the config')
-    .option('--timeout <ms>', 'how long to wait for a reading', '10000')
-    .action(async (options: { config: string; device: string; timeout: string }) => {
+    .addOption(timeoutOption('how long to wait for a reading'))
+    .action(async (options: { config: string; device: string; timeout: number }) => {
       const { probeCommand } = await import('./commands/probe.js');
-      process.exitCode = await probeCommand(options.config, options.device, Number(options.timeout));
+      process.exitCode = await probeCommand(options.config, options.device, options.timeout);
       process.exit();
     });
 

@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { demoPartnerDevice } from '../../drivers/http/simulator.js';
 
 export interface DemoPorts {
   sds011: string;
@@ -9,6 +10,8 @@ export interface DemoPorts {
   rs485: string;
   /** The SDM630's Modbus TCP port. */
   sdm630Tcp: number;
+  /** Base URL of the partner API simulator (`tidegate simulate http`). */
+  partnerApi: string;
 }
 
 /** The demo gateway: one device of every driver, on the simulators' PTYs and Modbus TCP port. */
@@ -46,6 +49,7 @@ export function demoGatewayConfig(options: {
         every: '5s',
       },
       { id: 'co2-1', driver: 'modbus', bus: 'rs485-demo', unit: 1, profile: 'senseair-s8', every: '5s' },
+      demoPartnerDevice('occupancy-api', ports.partnerApi),
     ],
   };
   return `# Written by tidegate demo.\n${stringify(config)}`;

@@ -58,7 +58,9 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   });
 
   try {
-    say('tidegate demo: starting InfluxDB, the broker and ingestor, six simulated devices and a gateway...');
+    say(
+      'tidegate demo: starting InfluxDB, the broker and ingestor, six simulated devices, a partner API and a gateway...',
+    );
     let influxUrl = options.influxUrl;
     if (!influxUrl) {
       influx = await startManagedInflux({ dir: join(dir, 'influxdb') });
@@ -81,11 +83,13 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       {
         usersFile,
         listeners: { mqtt: { port: Number(options.mqttPort) }, http: { port: Number(options.httpPort) } },
+        persistence: { type: 'sqlite', path: join(dir, 'broker-sessions.db') },
         ingest: {
           enabled: true,
           influx: { url: influxUrl, database: DATABASE },
           spill: { path: join(dir, 'ingest-queue.db') },
         },
+        events: { path: join(dir, 'broker-events.db') },
       },
       { logger: brokerLog },
     );
@@ -101,6 +105,8 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     group.tidegate('sim-traffic', ['simulate', 'traffic', '--port', traffic!.a]);
     group.tidegate('sim-sdm630', ['simulate', 'modbus', '--profile', 'sdm630', '--tcp', String(sdm630Tcp)]);
     group.tidegate('sim-s8', ['simulate', 'modbus', '--profile', 'senseair-s8', '--port', rs485!.a]);
+    const partnerPort = await freeTcpPort();
+    group.tidegate('sim-partner', ['simulate', 'http', '--listen', `127.0.0.1:${partnerPort}`]);
 
     const gatewayConfig = join(runDir, 'gateway.yaml');
     const healthPort = await freeTcpPort();
@@ -118,6 +124,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
           traffic: traffic!.b,
           rs485: rs485!.b,
           sdm630Tcp,
+          partnerApi: `http://127.0.0.1:${partnerPort}`,
         },
       }),
     );

@@ -8,6 +8,7 @@ export const DEMO_DEVICES: Record<string, string> = {
   'road-d937': 'traffic',
   'meter-1': 'electricity',
   'co2-1': 'air_quality',
+  'occupancy-api': 'occupancy',
 };
 
 async function influxql(url: string, db: string, q: string): Promise<{ columns: string[]; values: unknown[][] }[]> {

@@ -6,15 +6,15 @@ import type { CarbonSummary } from './compute.js';
 export function registerCarbonCommands(program: Command): void {
   const carbon = program
     .command('carbon')
-    .description('Carbon indicators (kgCO2e) from electricity indexes and traffic counts');
+    .description('carbon indicators (kgCO2e) from electricity indexes and traffic counts');
 
   addInfluxOptions(
     carbon
       .command('compute')
-      .description('Compute and write the carbon points of a time range (idempotent: reruns overwrite)')
+      .description('compute and write the carbon points of a time range (idempotent: reruns overwrite)')
       .requiredOption('--from <time>', 'start: 2026-01-01, now-30d')
       .option('--to <time>', 'end, exclusive', 'now')
-      .option('--config <file>', 'carbon config (YAML): factors, segment lengths, maxGap, intensityCsv')
+      .option('-c, --config <file>', 'carbon config (YAML): factors, segment lengths, maxGap, intensityCsv')
       .option('--intensity-csv <file>', 'RTE éCO2mix file: hourly intensity instead of the fixed factor'),
   ).action(async (options) => {
     const [{ parseTime }, { computeCarbon }, config, { loadIntensityCsv }] = await Promise.all([
@@ -37,8 +37,8 @@ export function registerCarbonCommands(program: Command): void {
   addInfluxOptions(
     carbon
       .command('schedule')
-      .description('Run the carbon job on a schedule until stopped (Ctrl-C)')
-      .option('--config <file>', 'carbon config (YAML)')
+      .description('run the carbon job on a schedule until stopped (Ctrl-C)')
+      .option('-c, --config <file>', 'carbon config (YAML)')
       .option('--cron <expression>', 'when to run (five fields, minutes first)', '7 * * * *')
       .option('--lookback <hours>', 'whole hours recomputed on each run', '48'),
   ).action(async (options) => {

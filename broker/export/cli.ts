@@ -8,7 +8,7 @@ import { AGGREGATE_FUNCTIONS, EXPORT_FORMATS, type ExportRequest, parseWhere } f
 export function registerExportCommands(program: Command): void {
   const command = program
     .command('export')
-    .description('Stream a measurement out of InfluxDB as CSV, JSON lines or line protocol, raw or aggregated')
+    .description('stream a measurement out of InfluxDB as CSV, JSON lines or line protocol, raw or aggregated')
     .requiredOption('-m, --measurement <name>', 'measurement, e.g. air_quality, electricity, traffic, carbon')
     .requiredOption('--from <time>', 'start, inclusive: 2026-01-31, 2026-01-31T08:00:00+01:00, now-7d')
     .option('--to <time>', 'end, exclusive', 'now')

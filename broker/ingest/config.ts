@@ -50,6 +50,10 @@ export const IngestOptionsSchema = z.strictObject({
       maxPoints: z.number().int().positive().optional(),
     })
     .prefault({}),
+  /** `tidegate ingest` only: serve GET /health and /metrics here (the in-process ingestor uses the broker's). */
+  http: z
+    .strictObject({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(9101) })
+    .optional(),
   /** Where messages and lines that cannot be ingested are published, as JSON with the reason. */
   rejectedTopic: z.string().optional(),
   /** Retry delay while InfluxDB is unreachable, doubled up to the maximum. */

@@ -9,8 +9,10 @@ import { createLogger } from '../server/log.js';
 import { type IngestConfig, type IngestOptions, IngestOptionsSchema } from './config.js';
 import { type InfluxTarget, InfluxUnavailableError, writeLineProtocol } from './influx-writer.js';
 import { Journal, type JournalBatch } from './journal.js';
+import { LinkLog } from './link-log.js';
 import { decodeDataMessage } from './message.js';
 import { createIngestMetrics } from './metrics.js';
+import { reconnectWithBackoff } from './reconnect.js';
 
 export interface IngestStats {
   messages: number;
@@ -26,6 +28,11 @@ export interface IngestStats {
   influxUp: boolean;
   mqttConnected: boolean;
   influxUrl: string;
+  /** When InfluxDB last answered a write (points stored or refused); null before the first. */
+  lastWriteAt: Date | null;
+  /** Since when the broker / InfluxDB has been unreachable (the start, before the first success); null while up. */
+  mqttDownSince: Date | null;
+  influxDownSince: Date | null;
 }
 
 export interface Ingestor {
@@ -48,7 +55,7 @@ export async function startIngestor(
   const config = IngestOptionsSchema.parse(input);
   const log = options.logger ?? createLogger('ingest');
   const topics = new Topics(config.prefix);
-  const metrics = createIngestMetrics();
+  const metrics = createIngestMetrics(() => stats); // read at scrape time, once stats exist
   const rejectedTopic = config.rejectedTopic ?? `${config.prefix}/_ingest/rejected`;
 
   let managed: ManagedInflux | undefined;
@@ -67,6 +74,8 @@ export async function startIngestor(
 
   const schemaOptions = { ...target, retention: config.influx.retention };
   const journal = new Journal(config.spill.path, config.spill.sync);
+  const mqttLink = new LinkLog(log, 'broker', () => journal.points);
+  const influxLink = new LinkLog(log, 'InfluxDB', () => journal.points);
   const stats: IngestStats = {
     messages: 0,
     messagesRejected: 0,
@@ -79,14 +88,22 @@ export async function startIngestor(
     influxUp: false,
     mqttConnected: false,
     influxUrl,
+    lastWriteAt: null,
+    get mqttDownSince() {
+      return mqttLink.downSince ?? null;
+    },
+    get influxDownSince() {
+      return influxLink.downSince ?? null;
+    },
   };
   let schemaReady = false;
   try {
     await ensureSchema(schemaOptions);
     schemaReady = true;
     stats.influxUp = true;
+    influxLink.markUp({ url: influxUrl });
   } catch (e) {
-    log.warn({ err: (e as Error).message }, 'InfluxDB schema not set up yet; will retry before writing');
+    influxLink.markDown(`schema not set up yet: ${(e as Error).message}`);
   }
 
   let client: MqttClient | undefined;
@@ -97,6 +114,7 @@ export async function startIngestor(
 
   // ---- writer: spill queue → InfluxDB ----
   let closing = false;
+  let stopping = false;
   let wake: (() => void) | undefined;
   let oldestQueuedAt = journal.rows > 0 ? 0 : Number.POSITIVE_INFINITY;
   const drainWaiters: (() => void)[] = [];
@@ -158,6 +176,8 @@ export async function startIngestor(
           throw new InfluxUnavailableError(outcome.reason);
         }
         stats.influxUp = true;
+        stats.lastWriteAt = new Date();
+        influxLink.markUp();
         let refused = 0;
         if (outcome.kind === 'partial') {
           refused = outcome.dropped;
@@ -172,11 +192,7 @@ export async function startIngestor(
       } catch (e) {
         stats.writeFailures++;
         metrics.writeFailures.inc();
-        if (stats.influxUp || stats.writeFailures === 1)
-          log.warn(
-            { err: (e as Error).message, backlog: journal.points },
-            'InfluxDB write failed; keeping the batch and retrying',
-          );
+        influxLink.markDown(`write failed, batch kept: ${(e as Error).message}`);
         stats.influxUp = false;
         if (closing) throw e;
         await sleep(delay);
@@ -222,7 +238,7 @@ export async function startIngestor(
     protocolVersion: config.mqtt.protocolVersion,
     username: config.mqtt.username,
     password,
-    reconnectPeriod: 500,
+    reconnectPeriod: 0, // reconnects are ours: backoff with jitter (a broker down for long is not hammered)
     connectTimeout: 10_000,
     ...(config.mqtt.protocolVersion === 5 ? { properties: { sessionExpiryInterval: 0xffffffff } } : {}),
   };
@@ -274,9 +290,10 @@ export async function startIngestor(
       take(packet, done);
     }, 100);
   };
+  const reconnect = reconnectWithBackoff(client, mqttLink, () => stopping);
   client.on('connect', () => {
     stats.mqttConnected = true;
-    log.info({ url: config.mqtt.url, filter }, 'ingestor connected');
+    mqttLink.markUp({ url: config.mqtt.url, filter });
     client?.subscribe(filter, { qos: 1 }, (err, granted) => {
       if (err || granted?.some((g) => g.qos === 128))
         log.error({ filter, err: err?.message }, 'subscription refused: check the account has the ingestor role');
@@ -285,7 +302,6 @@ export async function startIngestor(
   client.on('close', () => {
     stats.mqttConnected = false;
   });
-  client.on('error', (e) => log.warn({ err: e.message }, 'MQTT error'));
 
   return {
     stats,
@@ -299,6 +315,8 @@ export async function startIngestor(
             wake?.();
           }),
     async close() {
+      stopping = true;
+      reconnect.stop();
       await new Promise<void>((resolve) => client?.end(false, {}, () => resolve()));
       closing = true;
       wake?.();

@@ -1,7 +1,31 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 
-export function createIngestMetrics() {
+/** The link states, read from the ingestor's stats at scrape time. */
+interface LinkStats {
+  mqttConnected: boolean;
+  influxUp: boolean;
+  lastWriteAt: Date | null;
+}
+
+export function createIngestMetrics(stats: () => LinkStats | undefined = () => undefined) {
   const registry = new Registry();
+  const gauge = (name: string, help: string, read: (s: LinkStats) => number) =>
+    new Gauge({
+      name: `tidegate_ingest_${name}`,
+      help,
+      registers: [registry],
+      collect() {
+        const s = stats();
+        if (s) this.set(read(s));
+      },
+    });
+  gauge('broker_connected', '1 while connected to the broker', (s) => (s.mqttConnected ? 1 : 0));
+  gauge('influxdb_up', '1 while InfluxDB answers writes', (s) => (s.influxUp ? 1 : 0));
+  gauge(
+    'last_write_timestamp_seconds',
+    'when InfluxDB last answered a write (0: never since start)',
+    (s) => (s.lastWriteAt?.getTime() ?? 0) / 1000,
+  );
   const counter = (name: string, help: string) =>
     new Counter({ name: `tidegate_ingest_${name}`, help, registers: [registry] });
   return {

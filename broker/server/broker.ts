@@ -1,7 +1,10 @@
 import { Aedes } from 'aedes';
 import type { Logger } from 'pino';
+import { attachOperatorApi } from '../dashboard/api/attach.js';
 import { createDashboardHandler } from '../dashboard/handler.js';
+import { ingestHealth } from '../ingest/health.js';
 import type { Ingestor } from '../ingest/ingestor.js';
+import { storeBeforeAck } from '../persistence/store-before-ack.js';
 import { filterWithin } from './acl.js';
 import { installAuth } from './auth.js';
 import { type BrokerConfig, type BrokerConfigInput, parseBrokerConfig } from './config.js';
@@ -10,6 +13,7 @@ import { openListeners } from './listeners.js';
 import { createLogger } from './log.js';
 import { createBrokerMetrics } from './metrics.js';
 import { persistenceOptions } from './persistence.js';
+import { watchDurableSessions } from './sessions.js';
 import { generatePassword, hashPassword, type Role, UserDirectory } from './users.js';
 
 export interface RunningBroker {
@@ -49,6 +53,7 @@ export async function startBroker(input: BrokerConfigInput | BrokerConfig, optio
   const metrics = createBrokerMetrics();
   const users = new UserDirectory(config.usersFile);
   const persistence = await persistenceOptions(config.persistence);
+  if (persistence.risk) log.warn({ persistence: config.persistence.type }, persistence.risk);
   const aedes = await Aedes.createBroker({ ...persistence.options });
   const store = (aedes as unknown as { persistence: AedesStore }).persistence;
 
@@ -58,7 +63,7 @@ export async function startBroker(input: BrokerConfigInput | BrokerConfig, optio
   if (ingest) {
     const topic = `${ingest.prefix}/+/data/+`;
     if (!durable.some((d) => d.clientId === ingest.mqtt.clientId))
-      durable.push({ clientId: ingest.mqtt.clientId, topics: [topic] });
+      durable.push({ clientId: ingest.mqtt.clientId, topics: [topic], maxAwayS: 300 });
   }
   for (const d of durable) reserved.set(d.clientId, ['ingestor', 'admin']);
 
@@ -95,19 +100,32 @@ export async function startBroker(input: BrokerConfigInput | BrokerConfig, optio
     prefix: config.prefix,
     log: (message) => log.info(message),
   });
+  const sessionsHealth = watchDurableSessions(aedes, durable);
   const health = healthAndMetricsHandler(
-    () => {
-      const ingestStats = ingestor?.stats;
+    async () => {
+      const ingestReport = ingestor ? ingestHealth(ingestor.stats) : undefined;
+      const durableSessions = await sessionsHealth();
       return {
-        ok: !ingestStats || ingestStats.influxUp,
+        ok: (ingestReport?.ok ?? true) && durableSessions.every((s) => s.ok),
         clients: aedes.connectedClients,
         brokerId: aedes.id,
-        ...(ingestStats ? { ingest: ingestStats } : {}),
+        durableSessions,
+        ...(ingestReport ? { ingest: ingestReport } : {}),
       };
     },
     () => [metrics.registry, ...(ingestor ? [ingestor.metrics] : [])],
   );
-  const listeners = await openListeners(aedes, config.listeners, [dashboard, health]);
+  const operatorApi = attachOperatorApi({
+    aedes,
+    prefix: config.prefix,
+    users,
+    eventsPath: config.events.path,
+    maxEvents: config.events.maxEvents,
+    influx: () =>
+      config.history?.influx ?? (ingest && ingestor ? { ...ingest.influx, url: ingestor.stats.influxUrl } : undefined),
+    log: (message, fields) => log.info(fields ?? {}, message),
+  });
+  const listeners = await openListeners(aedes, config.listeners, [dashboard, operatorApi.handler, health]);
   log.info(
     { mqtt: listeners.mqttUrl, mqtts: listeners.mqttsUrl, http: listeners.httpUrl, ws: listeners.wsUrl },
     'broker listening',
@@ -152,6 +170,9 @@ export async function startBroker(input: BrokerConfigInput | BrokerConfig, optio
     done(null);
   };
   aedes.on('ack', () => progress++);
+  storeBeforeAck(aedes, (e, client) =>
+    log.error({ clientId: client.id, err: e.message }, 'message not stored: no PUBACK'),
+  );
   const busy = () => handingOn > 0 || [...unacked.values()].some((n) => n > 0);
   /** Until nothing is pending, or nothing moved for `quietMs` (a PUBACK that could not be written), or the deadline. */
   const settle = async (deadline: number, quietMs = 500) => {
@@ -186,7 +207,9 @@ export async function startBroker(input: BrokerConfigInput | BrokerConfig, optio
       await ingestor?.close();
       await listeners.close();
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
+      await new Promise((r) => setImmediate(r)); // closing clients' last persistence calls
       await persistence.close();
+      operatorApi.close();
     },
   };
   return running;

@@ -35,6 +35,8 @@ export function registerServerCommands(program: Command): void {
       if (!options.config) throw new Error('tidegate broker needs --config FILE (see config/broker.example.yaml)');
       const { loadBrokerConfig, startBroker } = await import('./index.js');
       const running = await startBroker(loadBrokerConfig(options.config));
+      const { readyLine } = await import('./ready-line.js');
+      (await import('./log.js')).createLogger('broker').info(readyLine(running));
       untilSignal(() => running.close());
     });
 
@@ -71,8 +73,15 @@ export function registerServerCommands(program: Command): void {
     .action(async (options: { config: string }) => {
       const { loadIngestConfig } = await import('../ingest/load.js');
       const { startIngestor } = await import('../ingest/ingestor.js');
-      const ingestor = await startIngestor(loadIngestConfig(options.config));
-      untilSignal(() => ingestor.close());
+      const config = loadIngestConfig(options.config);
+      const ingestor = await startIngestor(config);
+      const { startIngestHttp } = await import('../ingest/health.js');
+      const http = config.http ? await startIngestHttp(ingestor, config.http) : undefined;
+      if (http) process.stderr.write(`ingest health and metrics on ${http.url}/health and /metrics\n`);
+      untilSignal(async () => {
+        await http?.close();
+        await ingestor.close();
+      });
     });
 
   program

@@ -53,11 +53,41 @@ export const BrokerConfigSchema = z.strictObject({
   persistence: z
     .discriminatedUnion('type', [
       z.strictObject({ type: z.literal('memory') }),
+      /** One broker process, sessions on disk (broker/persistence/): nothing acknowledged is lost. */
+      z.strictObject({
+        type: z.literal('sqlite'),
+        path: z.string().default('broker-sessions.db'),
+        sync: z.enum(['normal', 'full']).default('normal'),
+      }),
       z.strictObject({ type: z.literal('redis'), url: z.string().default('redis://127.0.0.1:6379') }),
     ])
     .default({ type: 'memory' }),
   /** Client ids whose sessions exist from broker start, so nothing sent before they connect is lost. */
-  durableSessions: z.array(z.strictObject({ clientId: z.string(), topics: z.array(z.string()).min(1) })).default([]),
+  durableSessions: z
+    .array(
+      z.strictObject({
+        clientId: z.string(),
+        topics: z.array(z.string()).min(1),
+        /** Away longer than this (seconds), the session's client (an ingestor) makes /health not ok. */
+        maxAwayS: z.number().positive().default(300),
+      }),
+    )
+    .default([]),
+  /** Events kept for the dashboard (SQLite); without a path they last as long as the process. */
+  events: z
+    .strictObject({ path: z.string().optional(), maxEvents: z.number().int().positive().default(100_000) })
+    .prefault({}),
+  /** Where the dashboard reads history; the in-process ingestor's InfluxDB when not given. */
+  history: z
+    .strictObject({
+      influx: z.strictObject({
+        url: z.string(),
+        database: z.string().default('tidegate'),
+        username: z.string().optional(),
+        password: z.string().optional(),
+      }),
+    })
+    .optional(),
   /** Runs the ingestor inside the broker process (the demo's default). */
   ingest: IngestOptionsSchema.extend({ enabled: z.boolean().default(true) }).optional(),
 });
@@ -82,6 +112,8 @@ export function loadBrokerConfig(file: string): BrokerConfig {
   const config = loadYaml(file, BrokerConfigSchema);
   const fix = (p: string | undefined) => (p === undefined ? undefined : resolveFrom(file, p));
   config.usersFile = fix(config.usersFile);
+  if (config.persistence.type === 'sqlite') config.persistence.path = fix(config.persistence.path)!;
+  config.events.path = fix(config.events.path);
   if (config.listeners.mqtts) {
     config.listeners.mqtts.cert = fix(config.listeners.mqtts.cert)!;
     config.listeners.mqtts.key = fix(config.listeners.mqtts.key)!;

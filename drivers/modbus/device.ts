@@ -1,5 +1,6 @@
 import type { Reading } from '../../wire/index.js';
 import { nowNs } from '../../wire/index.js';
+import { prefixed } from '../counters.js';
 import type { DeviceContext, DeviceHandle, DeviceState } from '../driver.js';
 import { busOf } from './bus.js';
 import { describeValue, type ValueResult, valuesOfBlock } from './convert.js';
@@ -100,6 +101,7 @@ export async function openModbusDevice(options: ModbusOptions, context: DeviceCo
 
   return {
     poll,
+    counters: () => prefixed('modbus', scheduler.counters(options.unit)),
     async close() {},
   };
 }

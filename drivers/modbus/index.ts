@@ -46,7 +46,7 @@ export const simulator: SimulatorDefinition = {
       .option('--tcp <port>', 'serve Modbus TCP on this TCP port (127.0.0.1 unless --host)')
       .option('--host <host>', 'address to listen on with --tcp', '127.0.0.1')
       .option('--unit <n>', 'unit id to answer (RTU: others are ignored; TCP: any unit is answered)', '1')
-      .option('--baud-rate <n>', 'serial line speed', '9600')
+      .option('--baud <rate>', 'baud rate', '9600')
       .option('--parity <parity>', 'none | even | odd', 'none');
   },
   selfTest: ({ tcpPort }) =>

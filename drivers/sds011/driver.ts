@@ -65,8 +65,18 @@ async function open(options: Sds011Options, context: DeviceContext): Promise<Dev
         if (options.sleepBetweenPolls) await owner.write(commands.setWorking(false, id)).catch(() => {});
       }
     },
+    counters: handle.counters,
     close: handle.close,
   };
+}
+
+/**
+ * Active mode: a data frame every second when continuous (datasheet V1.3, "working period": 0), else
+ * one per period of n minutes; down after 10 s of silence, or two periods and a minute. Query mode is polled.
+ */
+function sds011SilenceMs(options: Sds011Options): number | undefined {
+  if (options.mode !== 'active') return undefined;
+  return options.workingPeriodMin === 0 ? 10_000 : (2 * options.workingPeriodMin + 1) * 60_000;
 }
 
 export const driver: DriverDefinition<Sds011Options> = {
@@ -77,5 +87,6 @@ export const driver: DriverDefinition<Sds011Options> = {
   example: { port: '/dev/ttyUSB1', mode: 'active' },
   resources: serialPortClaim,
   emits: () => [{ measurement: 'air_quality', fields: ['pm2_5_ugm3', 'pm10_ugm3'] }],
+  silenceMs: sds011SilenceMs,
   open,
 };

@@ -7,6 +7,9 @@ export interface Sds011Events {
   rejected(reason: string, detail: string): void;
 }
 
+/** A run of garbage is reported at this length (about a second of the 9600-baud line) and counted on. */
+const GARBAGE_RUN_MAX = 1024;
+
 const hex = (byte: number) => byte.toString(16).padStart(2, '0');
 
 function isValidFrame(bytes: Uint8Array, i: number): boolean {
@@ -107,7 +110,8 @@ export class Sds011FrameDecoder implements StreamDecoder {
 
   private noteGarbage(i: number): void {
     if (this.garbageLength === 0) this.garbageStart = this.offset + i;
-    this.garbageLength++;
+    // A line that sends only garbage is reported while it does, not when a frame comes at last.
+    if (++this.garbageLength >= GARBAGE_RUN_MAX) this.flushGarbage();
   }
 
   private flushGarbage(): void {

@@ -1,3 +1,4 @@
+import { prefixed } from '../counters.js';
 import type { DeviceContext, DeviceHandle, SerialSettings, StreamDecoder } from '../driver.js';
 import { SerialPortOwner } from './port-owner.js';
 
@@ -37,5 +38,5 @@ export async function openSerialDevice(
   context.signal.addEventListener('abort', () => void close(), { once: true });
   context.sink.state('starting');
   await owner.open();
-  return { owner, handle: { close } };
+  return { owner, handle: { close, counters: () => prefixed('port', owner.counters) } };
 }

@@ -53,7 +53,11 @@ export function describeSerialSimulator(command: Command, defaults: { baudRate: 
   command
     .requiredOption('--port <path>', 'serial port to write to (e.g. one end of a socat PTY pair)')
     .option('--baud <rate>', 'baud rate', String(defaults.baudRate))
-    .option('--interval <ms>', 'time between frames', String(defaults.intervalMs))
+    .option(
+      '--interval <duration>',
+      'time between frames (1s, 200ms; a bare number is ms)',
+      String(defaults.intervalMs),
+    )
     .option('--count <n>', 'stop after this many frames (0 = run until interrupted)', '0')
     .option('--fault-every <n>', 'inject a fault into every n-th frame (0 = none)', '0')
     .option(
@@ -61,7 +65,7 @@ export function describeSerialSimulator(command: Command, defaults: { baudRate: 
       `comma-separated faults taken in turn: ${FAULT_KINDS.join(', ')}`,
       FAULT_KINDS.join(','),
     )
-    .option('--silence <ms>', "how long a 'silence' fault keeps the line quiet", '3000');
+    .option('--silence <duration>', "how long a 'silence' fault keeps the line quiet (3s)", '3000');
 }
 
 export interface SerialSimulatorOptions {
@@ -93,9 +97,9 @@ export function serialSimulatorOptions(raw: Record<string, unknown>): SerialSimu
   return {
     port: raw.port,
     baudRate: int('baud', 9600),
-    intervalMs: int('interval', 1000),
+    intervalMs: durationMs(raw.interval ?? 1000, 'interval'),
     count: int('count', 0),
-    faults: { every: int('faultEvery', 0), kinds, silenceMs: int('silence', 3000) },
+    faults: { every: int('faultEvery', 0), kinds, silenceMs: durationMs(raw.silence ?? 3000, 'silence') },
   };
 }
 
@@ -111,4 +115,13 @@ export function pause(ms: number, signal: AbortSignal): Promise<void> {
     }
     signal.addEventListener('abort', done, { once: true });
   });
+}
+
+/** A simulator duration: "1s", "200ms", "2m", or a bare number of milliseconds. */
+export function durationMs(value: unknown, flag: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(String(value).trim());
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match?.[2] ?? 'ms') as 'ms' | 's' | 'm' | 'h'];
+  const ms = match ? Math.round(Number(match[1]) * unit) : Number.NaN;
+  if (!Number.isFinite(ms) || ms < 0) throw new Error(`--${flag}: "${String(value)}" is not a duration (1s, 200ms)`);
+  return ms;
 }

@@ -28,5 +28,8 @@ export const driver: DriverDefinition<TeleinfoOptions> = {
       measurement: 'electricity',
       fields: TELEINFO_FIELDS[mode],
     })),
+  // The meter sends its frames back to back, one every second or two in either mode (Enedis-NOI-CPT_54E
+  // §5): 30 s without a good frame is a meter or a line gone.
+  silenceMs: () => 30_000,
   open,
 };

@@ -4,6 +4,8 @@ import { CR, EOT, ETX, LF, STX, type TeleinfoMode } from './protocol.js';
 
 /** A frame longer than this is not teleinfo (a standard frame is about 1 kB). */
 const MAX_FRAME = 4096;
+/** A run of bytes outside frames is reported at this length and counted on. */
+const GARBAGE_RUN_MAX = 1024;
 
 export interface TeleinfoEvents {
   /** A whole frame (STX…ETX): its valid groups, and how many of its groups were rejected. */
@@ -54,6 +56,8 @@ export class TeleinfoFrameDecoder implements StreamDecoder {
     }
     if (!this.frame) {
       if (this.garbage++ === 0) this.garbageStart = this.offset;
+      // A line that sends only garbage is reported while it does, not when a frame comes at last.
+      if (this.garbage >= GARBAGE_RUN_MAX) this.flushGarbage();
       return;
     }
     if (byte === ETX) {

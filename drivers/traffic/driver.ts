@@ -21,6 +21,7 @@ async function open(options: TrafficOptions, context: DeviceContext): Promise<De
     end: () => decoder.flushLine(),
   });
   return {
+    counters: handle.counters,
     async close() {
       clearInterval(timer);
       await handle.close();

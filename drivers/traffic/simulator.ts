@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { SimulatorDefinition } from '../driver.js';
 import {
   describeSerialSimulator,
+  durationMs,
   type SerialSimulatorOptions,
   type SimulatorStats,
   serialSimulatorOptions,
@@ -97,7 +98,7 @@ export const simulator: SimulatorDefinition = {
     command
       .option('--lanes <n>', 'number of lanes', '2')
       .option('--start <iso>', 'device clock of the first vehicle (default: the wall clock of each vehicle)')
-      .option('--time-step <ms>', 'device time between vehicles, with --start (default: --interval)');
+      .option('--time-step <duration>', 'device time between vehicles, with --start (default: --interval)');
   },
   // The counter's clock runs a minute per vehicle, so that whole 6-minute periods close within the test.
   selfTest: ({ simulatorPort, driverPort }) => [
@@ -115,8 +116,7 @@ export const simulator: SimulatorDefinition = {
     if (raw.start !== undefined) {
       const startMs = Date.parse(String(raw.start));
       if (Number.isNaN(startMs)) throw new Error(`--start: "${raw.start}" is not an ISO date and time`);
-      const step = Number(raw.timeStep ?? options.intervalMs);
-      if (!Number.isFinite(step) || step < 0) throw new Error(`--time-step: "${raw.timeStep}" is not a number of ms`);
+      const step = durationMs(raw.timeStep ?? options.intervalMs, 'time-step');
       profile = { lanes, startMs, timeStepMs: step };
     }
     const stats = await runTrafficSimulator(options, profile, signal);

@@ -13,11 +13,13 @@ import { ClockGuard } from '../clock/guard.js';
 import type { LoadedConfig } from '../config/load.js';
 import { createLogger } from '../health/logger.js';
 import { createMetrics, type Metrics } from '../health/metrics.js';
+import { healthReport } from '../health/report.js';
 import { startHealthServer } from '../health/server.js';
 import type { PrivacyStage } from '../privacy/stage.js';
 import { Publisher, redactUrl } from '../publisher/publisher.js';
 import { toBusSettings } from './buses.js';
 import { type RunningDevice, runDevice } from './devices.js';
+import { DistinctTimes } from './distinct-times.js';
 import { deviceOfReleased, privacyStageFor, publishableLocation } from './privacy.js';
 import { RejectionAggregator } from './rejections.js';
 
@@ -56,22 +58,30 @@ export async function startAgent(loaded: LoadedConfig, options: AgentOptions = {
   const { config } = loaded;
   const gatewayId = config.gateway.id;
   const log = options.logger ?? createLogger(config.health.logLevel, gatewayId);
-  const metrics = createMetrics();
+  const metrics = createMetrics({
+    brokerConnected: () => publisher.connected,
+    lastPublishAt: () => publisher.lastPublishAt,
+    eventsDroppedOffline: () => publisher.eventsDroppedOffline,
+    privacy: () => privacy.counters?.(),
+    deviceCounters: () =>
+      [...running].map(([id, device]) => [id, device.counters()] as [string, Record<string, number>]),
+  });
   const topics = new Topics(config.mqtt.topicPrefix);
   const clock = options.clock ?? systemClock(config.clock.check);
   const guard = new ClockGuard(clock, config.clock.minYear);
   const startedAt = new Date();
   const buffer = new ReadingBuffer({ path: config.buffer.path, maxBytes: config.buffer.maxBytes });
   const privacy = options.privacy ?? privacyStageFor(loaded, log);
-  const rejections = new RejectionAggregator();
+  const rejections = new RejectionAggregator(options.rejectionReportMs ?? 60_000);
   const running = new Map<string, RunningDevice>();
+  const times = new DistinctTimes();
   const timers: NodeJS.Timeout[] = [];
   let stopping = false;
 
   const isoNow = () => new Date(Number(clock.wallNs() / 1_000_000n)).toISOString();
   const event = (type: EventType, extra: Omit<GatewayEvent, 'type' | 'gateway' | 'time'> = {}) => {
     const message: GatewayEvent = { type, gateway: gatewayId, time: isoNow(), ...extra };
-    log.info({ event: message }, type);
+    log[type === 'device_down' || type === 'buffer_dropped' ? 'warn' : 'info']({ event: message }, type);
     publisher.publishJson(topics.events(gatewayId), message);
   };
 
@@ -117,7 +127,8 @@ export async function startAgent(loaded: LoadedConfig, options: AgentOptions = {
     const record = running.get(device)?.record;
     if (record) record.rejected++;
     metrics.rejected.inc({ device, reason });
-    rejections.add(device, detail ? `${reason}: ${detail}` : reason);
+    const now = rejections.add(device, detail ? `${reason}: ${detail}` : reason);
+    if (now) event('frame_rejected', now);
   };
 
   const setState = (device: string, state: DeviceState, reason?: string) => {
@@ -128,7 +139,8 @@ export async function startAgent(loaded: LoadedConfig, options: AgentOptions = {
       if (state === 'down' && reason) record.lastError = reason;
     }
     metrics.deviceUp.set({ device }, state === 'up' ? 1 : 0);
-    if (state === previous || state === 'starting') return;
+    // A clean stop closes every device: that is not a device going down (no alarm, no event).
+    if (stopping || state === previous || state === 'starting') return;
     if (state === 'down') event('device_down', { device, reason });
     if (state === 'up' && previous === 'down') event('device_up', { device });
     publishStatus();
@@ -210,13 +222,9 @@ export async function startAgent(loaded: LoadedConfig, options: AgentOptions = {
 
   await checkClock();
   if (!guard.isKnown) log.warn('the clock is not known to be set: readings are held until it is');
-  const health = await startHealthServer(config.health.listen, metrics, () => ({
-    ok: true,
-    ...status(),
-    broker: { url: redactUrl(config.mqtt.url), connected: publisher.connected },
-    lastPublishAt: publisher.lastPublishAt?.toISOString() ?? null,
-    bufferDroppedTotal: buffer.droppedTotal(),
-  }));
+  const health = await startHealthServer(config.health.listen, metrics, () =>
+    healthReport(status(), publisher, config.mqtt.url, buffer.droppedTotal()),
+  );
   publisher.start();
   if (options.reloaded) event('config_reloaded', { reason: `${loaded.file} reloaded` });
 
@@ -240,13 +248,17 @@ export async function startAgent(loaded: LoadedConfig, options: AgentOptions = {
               if (record.state !== 'up') setState(id, 'up');
             }
             metrics.read.inc({ device: id });
-            for (const out of privacy.process(id, reading)) store(id, out);
+            const stamped = { ...reading, time: times.next(id, reading.time) };
+            for (const out of privacy.process(id, stamped)) store(id, out);
           },
           rejected: (reason, detail) => reject(id, reason, detail),
           state: (state, reason) => setState(id, state, reason),
         },
         {
-          onPollError: (e) => log.warn({ device: id, err: e.message }, 'poll failed'),
+          onPollError: (e) => {
+            metrics.pollErrors.inc({ device: id });
+            log.warn({ device: id, err: e.message }, 'poll failed');
+          },
           onSkip: () => metrics.skipped.inc({ device: id }),
         },
       ),
@@ -269,7 +281,7 @@ export async function startAgent(loaded: LoadedConfig, options: AgentOptions = {
   every(options.clockCheckMs ?? 5000, checkClock);
   every(30_000, releaseAggregates);
   every(options.rejectionReportMs ?? 60_000, () => {
-    for (const r of rejections.drain()) event('frame_rejected', { device: r.device, count: r.count, reason: r.reason });
+    for (const r of rejections.drain()) event('frame_rejected', r);
   });
   every(config.mqtt.statusEvery, publishStatus);
   log.info({ devices: loaded.devices.length, broker: redactUrl(config.mqtt.url), version }, 'edge agent started');

@@ -1,14 +1,16 @@
 import { loadDriver } from '../../drivers/registry.js';
 import { createDriverRuntime } from '../../drivers/runtime.js';
 import { encodeLine } from '../../wire/line-protocol/encode.js';
-import type { Reading } from '../../wire/reading.js';
 import { toBusSettings } from '../agent/buses.js';
 import { loadConfig } from '../config/load.js';
 import { formatProblem } from '../config/problems.js';
+import { devicePort, portProblem } from './port-check.js';
+import { readOnce, withoutIdentifiers } from './read-once.js';
 
 /**
  * `tidegate probe --config F --device ID`: opens one device through its real driver, reads it once
  * (a poll, or the first pushed readings), prints line protocol on stdout and what went wrong on stderr.
+ * A port that cannot be opened fails at once, with why (absent, held by the running agent, permissions).
  * Identifier tags and fields are left out: they never leave the gateway in clear, not even on a screen.
  */
 export async function probeCommand(file: string, deviceId: string, timeoutMs: number): Promise<number> {
@@ -17,66 +19,27 @@ export async function probeCommand(file: string, deviceId: string, timeoutMs: nu
     for (const problem of result.problems) process.stderr.write(`${formatProblem(problem)}\n`);
     return 2;
   }
-  const device = result.value.devices.find((d) => d.id === deviceId);
+  const { config, devices } = result.value;
+  const device = devices.find((d) => d.id === deviceId);
   if (!device) {
-    process.stderr.write(
-      `no device "${deviceId}" in ${file} (devices: ${result.value.devices.map((d) => d.id).join(', ')})\n`,
-    );
+    process.stderr.write(`no device "${deviceId}" in ${file} (devices: ${devices.map((d) => d.id).join(', ')})\n`);
     return 2;
   }
-  const { driver } = await loadDriver(device.driver);
-  const runtime = createDriverRuntime(toBusSettings(result.value.config.buses));
-  const controller = new AbortController();
-  let printed = 0;
-  let gotReading: () => void = () => {};
-  const first = new Promise<void>((resolve) => {
-    gotReading = resolve;
-  });
-  const print = (reading: Reading) => {
-    process.stdout.write(`${encodeLine(withoutIdentifiers(reading))}\n`);
-    printed++;
-    gotReading();
-  };
-  let timer: NodeJS.Timeout | undefined;
+  const port = devicePort(device, config);
+  const problem = port ? await portProblem(port, (line) => process.stderr.write(`${line}\n`)) : undefined;
+  if (problem) {
+    process.stderr.write(`${deviceId}: ${problem}\n`);
+    return 1;
+  }
+  const runtime = createDriverRuntime(toBusSettings(config.buses));
   try {
-    const handle = await driver.open(device.options as never, {
-      deviceId,
-      runtime,
-      signal: controller.signal,
-      sink: {
-        reading: print,
-        rejected: (reason, detail) => process.stderr.write(`rejected: ${reason}${detail ? `: ${detail}` : ''}\n`),
-        state: (state, reason) => process.stderr.write(`device ${state}${reason ? `: ${reason}` : ''}\n`),
-      },
+    const read = await readOnce(device, await loadDriver(device.driver), runtime, timeoutMs, {
+      reading: (reading) => process.stdout.write(`${encodeLine(withoutIdentifiers(reading))}\n`),
+      note: (line) => process.stderr.write(`${line}\n`),
     });
-    const timeout = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, timeoutMs);
-    });
-    if (handle.poll)
-      await Promise.race([
-        handle.poll().catch((e: Error) => process.stderr.write(`poll failed: ${e.message}\n`)),
-        timeout,
-      ]);
-    else await Promise.race([first, timeout]);
-    controller.abort();
-    await handle.close();
-  } catch (e) {
-    process.stderr.write(`cannot open ${deviceId}: ${(e as Error).message}\n`);
+    if (read.problem) process.stderr.write(`${deviceId}: ${read.problem}\n`);
+    return read.readings > 0 ? 0 : 1;
   } finally {
-    clearTimeout(timer);
     await runtime.close();
   }
-  if (printed === 0) process.stderr.write(`no reading from ${deviceId} within ${timeoutMs} ms\n`);
-  return printed > 0 ? 0 : 1;
-}
-
-function withoutIdentifiers(reading: Reading): Reading {
-  const { identifiers, ...rest } = reading;
-  const tags = { ...rest.tags };
-  const fields = { ...rest.fields };
-  for (const name of identifiers ?? []) {
-    delete tags[name];
-    delete fields[name];
-  }
-  return { ...rest, tags, fields };
 }

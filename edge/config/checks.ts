@@ -1,9 +1,12 @@
 import type { z } from 'zod';
 import type { DriverDefinition, DriverModule, ResourceClaim, SelfDataConsent } from '../../drivers/driver.js';
 import { fieldProblem } from '../../wire/catalogue/index.js';
+import { issueProblems } from './issues.js';
 import { ResourceLedger } from './resources.js';
 import type { GatewayConfig } from './schema.js';
 import { COMMON_DEVICE_KEYS } from './schema.js';
+
+export { issueProblems };
 
 /** A device entry once its driver's own schema has validated its options. */
 export interface ResolvedDevice {
@@ -62,7 +65,8 @@ export function checkDevices(
     for (const key of COMMON_DEVICE_KEYS) delete rest[key];
     const parsed = driver.options.safeParse(rest);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) problems.push(...issueProblems(issue, at()));
+      const context = { schema: driver.options as z.ZodType, input: rest, alsoKnown: COMMON_DEVICE_KEYS };
+      for (const issue of parsed.error.issues) problems.push(...issueProblems(issue, at(), context));
       return;
     }
     const options = parsed.data;
@@ -81,7 +85,12 @@ export function checkDevices(
   return { devices, problems };
 }
 
-const DEFAULT_CLAIM_KEY: Record<ResourceClaim['kind'], string> = { 'serial-port': 'port', bus: 'bus', tcp: 'host' };
+const DEFAULT_CLAIM_KEY: Record<ResourceClaim['kind'], string> = {
+  'serial-port': 'port',
+  bus: 'bus',
+  tcp: 'host',
+  folder: 'folder',
+};
 
 function modeProblems(driver: DriverDefinition<unknown>, every: number | undefined, at: Path): RawProblem[] {
   if (driver.mode === 'poll' && every === undefined)
@@ -106,17 +115,4 @@ function emissionProblems(driver: DriverDefinition<unknown>, options: unknown, a
     }
   }
   return problems;
-}
-
-/** One zod issue as problems at keys (an unrecognized-keys issue becomes one problem per key). */
-export function issueProblems(issue: z.core.$ZodIssue, base: PropertyKey[] = []): RawProblem[] {
-  const path = [...base, ...issue.path];
-  if (issue.code === 'unrecognized_keys')
-    return issue.keys.map((key) => ({ path: [...path, key], message: `unknown key "${key}"` }));
-  if (issue.code === 'invalid_union' && 'errors' in issue && Array.isArray(issue.errors)) {
-    // A bus is serial or TCP: report the alternative that came closest (fewest issues).
-    const best = [...(issue.errors as z.core.$ZodIssue[][])].sort((a, b) => a.length - b.length)[0];
-    if (best?.length) return best.flatMap((inner) => issueProblems(inner, path));
-  }
-  return [{ path, message: issue.message }];
 }

@@ -160,6 +160,28 @@ devices:
     expect(found.find((p) => p.key === 'buses.rs485-1')?.message).toContain('% of bus rs485-1');
   });
 
+  it('reports schema and driver problems at once, and suggests the key a misspelt one was meant to be', async () => {
+    const found = await problems(`gateway: { id: gw-1 }
+mqtt: { url: mqtt://127.0.0.1:1883, keepalive: 30 }
+buffer: { path: /tmp/b.db }
+buses:
+  rs485-1: { port: /dev/ttyUSB0, baudrate: 9600 }
+devices:
+  - { id: m1, driver: busy, bus: rs485-1, unit: 1, profil: sdm630, evry: 10s }
+  - { id: m1, driver: busy, bus: rs485-1, unit: 2, profile: sdm630, every: 10s }
+  - { id: c1, driver: counter, every: 1 }
+`);
+    expect(found.map((p) => [p.line, p.key, p.hint])).toEqual([
+      [2, 'mqtt.keepalive', 'a duration: keepalive: 30s (or 30ms, 30m)'],
+      [5, 'buses.rs485-1.baudrate', 'did you mean "baudRate"?'],
+      [7, 'devices[0].profile', undefined],
+      [7, 'devices[0].profil', 'did you mean "profile"?'],
+      [7, 'devices[0].evry', 'did you mean "every"?'],
+      [8, 'devices[1].id', 'devices[0] has it'],
+      [9, 'devices[2].every', 'a duration: every: 1s (or 1ms, 1m)'],
+    ]);
+  });
+
   it('has an up-to-date config/gateway.schema.json', () => {
     expect(readFileSync(SCHEMA_FILE, 'utf8')).toBe(gatewayJsonSchema());
   });

@@ -15,6 +15,7 @@ export interface ClaimedBus {
  */
 export class ResourceLedger {
   private readonly portOwners = new Map<string, string>();
+  private readonly folderOwners = new Map<string, string>();
   private readonly busLoad = new Map<string, { share: number; devices: string[] }>();
 
   constructor(
@@ -28,6 +29,17 @@ export class ResourceLedger {
 
   /** Records a claim; returns the bus when it is a declared serial bus (its polls are then counted). */
   claim(claim: ResourceClaim, owner: string, path: PropertyKey[]): ClaimedBus | undefined {
+    if (claim.kind === 'folder') {
+      const previous = this.folderOwners.get(claim.path);
+      if (previous)
+        this.problems.push({
+          path,
+          message: `folder ${claim.path} is already read by ${previous}`,
+          hint: 'one device per drop folder',
+        });
+      else this.folderOwners.set(claim.path, owner);
+      return undefined;
+    }
     if (claim.kind === 'serial-port') {
       const previous = this.portOwners.get(claim.path);
       if (previous)

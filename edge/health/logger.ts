@@ -1,6 +1,10 @@
 import pino, { type Logger } from 'pino';
+import { logStream } from '../../wire/log-stream.js';
 
-/** Structured JSON logs on stderr (journald keeps them). Secrets are never passed to the logger; these paths are redacted anyway. */
+/**
+ * Logs on stderr: JSON lines for journald, readable lines on a terminal (wire/log-stream.ts). Secrets are
+ * never passed to the logger; these paths are redacted anyway.
+ */
 export function createLogger(level: string, gateway: string): Logger {
   return pino(
     {
@@ -8,6 +12,6 @@ export function createLogger(level: string, gateway: string): Logger {
       base: { gateway },
       redact: { paths: ['password', '*.password', 'mqttPassword', '*.mqttPassword'], censor: '[secret]' },
     },
-    pino.destination({ fd: 2, sync: true }),
+    logStream(),
   );
 }

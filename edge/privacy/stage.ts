@@ -1,4 +1,5 @@
 import type { Reading } from '../../wire/reading.js';
+import type { PrivacyCounters } from './counters.js';
 
 /**
  * The privacy stage sits between a driver and the buffer: what it returns is what may leave the
@@ -10,4 +11,6 @@ export interface PrivacyStage {
   /** Called at least once a minute: releases what is due (end of a half-hour or a day). */
   tick(nowNs: bigint): Reading[];
   close(): void;
+  /** What it did so far, for /metrics (tidegate_privacy_total). */
+  counters?(): PrivacyCounters;
 }

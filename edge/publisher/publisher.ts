@@ -54,6 +54,8 @@ export class Publisher {
   eventsDroppedOffline = 0;
   lastPublishAt?: Date;
   connected = false;
+  /** Since when the broker has been unreachable (the start, until the first connection). */
+  downSince: Date | undefined = new Date();
 
   constructor(private readonly options: PublisherOptions) {}
 
@@ -79,6 +81,7 @@ export class Publisher {
     client.on('connect', () => {
       this.attempt = 0;
       this.connected = true;
+      this.downSince = undefined;
       this.generation++;
       this.inFlight = 0;
       this.cursors.clear();
@@ -89,7 +92,8 @@ export class Publisher {
       this.kick();
     });
     client.on('close', () => {
-      if (this.connected) o.logger.warn('connection to the broker lost');
+      if (this.connected && !this.stopped) o.logger.warn('connection to the broker lost');
+      if (this.connected) this.downSince = new Date();
       this.connected = false;
       this.scheduleReconnect();
     });

@@ -1,1 +1,1 @@
-export { type Poller, type PollerOptions, startPoller } from './poller.js';
+export { type Poller, type PollerOptions, type PollerTimers, startPoller } from './poller.js';

@@ -9,27 +9,43 @@ export interface Poller {
   readonly skipped: number;
 }
 
+/** The timer functions the poller uses (injectable so tests can fire them early or late). */
+export interface PollerTimers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
 export interface PollerOptions {
   everyMs: number;
   poll(): Promise<void>;
   onSkip?(): void;
   now?: () => number;
+  timers?: PollerTimers;
 }
 
-export function startPoller({ everyMs, poll, onSkip, now = Date.now }: PollerOptions): Poller {
-  let timer: NodeJS.Timeout | undefined;
+const systemTimers: PollerTimers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+export function startPoller({ everyMs, poll, onSkip, now = Date.now, timers = systemTimers }: PollerOptions): Poller {
+  let timer: unknown;
   let running: Promise<void> | undefined;
   let stopped = false;
   let ticks = 0;
   let skipped = 0;
+  /** The aligned tick the timer is aimed at; a tick happens only once the wall clock has reached it. */
+  let target = 0;
 
-  const schedule = () => {
-    if (stopped) return;
-    const t = now();
-    const delay = everyMs - (t % everyMs);
-    timer = setTimeout(tick, delay);
+  const nextTickAfter = (t: number) => (Math.floor(t / everyMs) + 1) * everyMs;
+  const arm = () => {
+    if (!stopped) timer = timers.setTimeout(fire, Math.max(0, target - now()));
   };
-  const tick = () => {
+  // Timers and the wall clock disagree by a millisecond or so: a timer that fires before its tick is
+  // re-armed for the rest, so one tick never polls twice (once early, once on time) nor stamps x.999.
+  const fire = () => {
+    const t = now();
+    if (t < target) return arm();
     ticks++;
     if (running) {
       skipped++;
@@ -41,13 +57,15 @@ export function startPoller({ everyMs, poll, onSkip, now = Date.now }: PollerOpt
           running = undefined;
         });
     }
-    schedule();
+    target = nextTickAfter(t);
+    arm();
   };
-  schedule();
+  target = nextTickAfter(now());
+  arm();
   return {
     async stop() {
       stopped = true;
-      clearTimeout(timer);
+      timers.clearTimeout(timer);
       await running;
     },
     get ticks() {

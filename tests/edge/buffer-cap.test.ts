@@ -32,8 +32,13 @@ describe('edge agent with a full buffer', () => {
       expect(agent.buffer.backlog().bytes).toBeLessThanOrEqual(20 * 1024);
 
       const health = await fetch(`http://127.0.0.1:${agent.healthPort}/health`);
-      expect(health.status).toBe(200);
-      const body = (await health.json()) as { bufferDroppedTotal: number; broker: { connected: boolean } };
+      expect(health.status).toBe(503); // degraded: reading and buffering, but nothing leaves
+      const body = (await health.json()) as {
+        state: string;
+        bufferDroppedTotal: number;
+        broker: { connected: boolean };
+      };
+      expect(body.state).toBe('degraded');
       expect(body.bufferDroppedTotal).toBeGreaterThan(100);
       expect(body.broker.connected).toBe(false);
       const metrics = await (await fetch(`http://127.0.0.1:${agent.healthPort}/metrics`)).text();

@@ -55,6 +55,18 @@ describe('edge agent polling Modbus meters on a shared serial bus', () => {
       for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThan(500_000_000n);
       expect(recorder.lines.has('meter-3')).toBe(false);
       expect(agent.status().devices?.['meter-3']?.state).toBe('down');
+      // The bus scheduler's counters per device, on /metrics: the dead unit's requests all timed out.
+      const metrics = await (await fetch(`http://127.0.0.1:${agent.healthPort}/metrics`)).text();
+      const driverCount = (device: string, counter: string) =>
+        Number(
+          metrics
+            .split('\n')
+            .find((l) => l.startsWith(`tidegate_driver_total{device="${device}",counter="${counter}"} `))
+            ?.split(' ')[1],
+        );
+      expect(driverCount('meter-1', 'modbus_answered')).toBeGreaterThan(0);
+      expect(driverCount('meter-3', 'modbus_answered')).toBe(0);
+      expect(driverCount('meter-3', 'modbus_timeouts')).toBeGreaterThan(0);
     } finally {
       await agent.stop();
       await aedes.stop();

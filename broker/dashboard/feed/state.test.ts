@@ -45,7 +45,12 @@ describe('FeedState', () => {
     expect(dev.state).toBe('up');
     expect(dev.fields).toEqual({ pm2_5_ugm3: 6.5, pm10_ugm3: 9, ok: true });
     expect(dev.lastReadingAt).toBe(T0 + 2000);
-    expect(dev.history.get('pm2_5_ugm3')!.window(T0 + 2000)[1]).toEqual([4.5, 5.5, 6.5]);
+    expect(
+      dev.history
+        .get('pm2_5_ugm3')!
+        .get('')!
+        .window(T0 + 2000)[1],
+    ).toEqual([4.5, 5.5, 6.5]);
     expect(feed.counters).toEqual({ messages: 2, readings: 3, unreadable: 0 });
   });
 

@@ -1,5 +1,6 @@
-import type { FieldValue, GatewayEvent, Topics } from '../../../wire/index.js';
+import type { FieldValue, Topics } from '../../../wire/index.js';
 import { nsToMs } from '../../../wire/index.js';
+import { type LastReading, tagKey } from './history.js';
 import { readFeedMessage } from './message.js';
 import { Series } from './series.js';
 
@@ -24,7 +25,10 @@ export interface DeviceView {
   /** Rejected frames: the gateway's own count (status) or the events seen, whichever is larger. */
   rejected: number;
   lastError?: string;
-  history: Map<string, Series>;
+  /** Per numeric field, one series per tag set (a traffic counter's lanes, directions and classes). */
+  history: Map<string, Map<string, Series>>;
+  /** The tags of each tag-set key seen, for legends. */
+  tagSets: Map<string, Record<string, string>>;
 }
 
 export interface GatewayView {
@@ -44,10 +48,27 @@ export interface GatewayView {
   devices: Map<string, DeviceView>;
 }
 
-export interface EventView extends GatewayEvent {
+export interface EventView {
+  /** A wire event type, the broker's gateway_offline / gateway_online, or the page's message_rejected. */
+  type: string;
+  gateway: string;
+  /** When it happened (ISO 8601, the gateway's clock for its own events). */
+  time: string;
+  device?: string;
+  reason?: string;
+  count?: number;
+  /** How long the previous state lasted (gateway_offline / gateway_online). */
+  durationMs?: number;
   receivedAt: number;
+  /** The broker's id of a kept event. */
+  id?: number;
   /** Set for messages the page could not read (its own "message_rejected"). */
   topic?: string;
+}
+
+/** The same event seen live and read back from the broker's store. */
+export function eventKey(e: Pick<EventView, 'gateway' | 'type' | 'device' | 'time'>): string {
+  return `${e.gateway}|${e.type}|${e.device ?? ''}|${Date.parse(e.time)}`;
 }
 
 export interface FeedCounters {
@@ -145,14 +166,11 @@ export class FeedState {
             Object.assign(dev.fields, reading.fields);
             dev.tags = reading.tags;
           }
+          const key = tagKey(reading.tags);
+          if (!dev.tagSets.has(key)) dev.tagSets.set(key, reading.tags);
           for (const [name, value] of Object.entries(reading.fields)) {
             if (typeof value !== 'number' && typeof value !== 'bigint') continue;
-            let series = dev.history.get(name);
-            if (!series) {
-              series = new Series(this.historyPoints, this.historyMs);
-              dev.history.set(name, series);
-            }
-            series.push(t, Number(value));
+            this.series(dev, name, key).push(t, Number(value));
           }
         }
         if (message.errors.length > 0) {
@@ -186,6 +204,20 @@ export class FeedState {
     }
   }
 
+  /**
+   * A device's last stored reading (from the broker's history), so its card is filled when the page
+   * opens instead of waiting for the next reading; a live reading already there wins.
+   */
+  seedLastReading(gateway: string, last: LastReading): void {
+    const dev = this.device(this.gateway(gateway, undefined), last.device);
+    if (dev.lastReadingAt !== undefined && dev.lastReadingAt >= last.time) return;
+    dev.lastReadingAt = last.time;
+    dev.measurement = last.measurement;
+    dev.tags = last.tags;
+    Object.assign(dev.fields, last.fields);
+    this.version++;
+  }
+
   /** The sites seen, sorted, for the site filter. */
   sites(): string[] {
     const sites = new Set<string>();
@@ -212,10 +244,24 @@ export class FeedState {
   private device(gw: GatewayView, id: string): DeviceView {
     let dev = gw.devices.get(id);
     if (!dev) {
-      dev = { id, state: 'unknown', fields: {}, tags: {}, rejected: 0, history: new Map() };
+      dev = { id, state: 'unknown', fields: {}, tags: {}, rejected: 0, history: new Map(), tagSets: new Map() };
       gw.devices.set(id, dev);
     }
     return dev;
+  }
+
+  private series(dev: DeviceView, field: string, key: string): Series {
+    let byTags = dev.history.get(field);
+    if (!byTags) {
+      byTags = new Map();
+      dev.history.set(field, byTags);
+    }
+    let series = byTags.get(key);
+    if (!series) {
+      series = new Series(this.historyPoints, this.historyMs);
+      byTags.set(key, series);
+    }
+    return series;
   }
 
   private pushEvent(event: EventView): void {

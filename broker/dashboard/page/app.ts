@@ -1,5 +1,6 @@
 import { Topics } from '../../../wire/index.js';
 import { FeedState } from '../feed/state.js';
+import type { DashboardApi } from './api.js';
 import { h, setText } from './dom.js';
 import type { OperatorMqtt } from './mqtt/client.js';
 import { DevicesView } from './views/devices.js';
@@ -43,6 +44,7 @@ export class DashboardApp {
   constructor(
     private readonly root: HTMLElement,
     private readonly client: OperatorMqtt,
+    private readonly api: DashboardApi,
     username: string,
     private readonly onSignOut: (notice?: string) => void,
     prefix = 'tidegate',
@@ -54,7 +56,7 @@ export class DashboardApp {
     this.gateways = new GatewaysView(this.feed, (gw) => {
       location.hash = `#/gateway/${encodeURIComponent(gw)}`;
     });
-    this.events = new EventsView(this.feed);
+    this.events = new EventsView(this.feed, api);
 
     client.onMessage = (topic, payload) => {
       const t0 = performance.now();
@@ -96,13 +98,16 @@ export class DashboardApp {
 
   private readonly route = () => {
     const hash = location.hash;
+    const range = this.devices?.range;
     this.devices?.destroy();
     this.devices = undefined;
+    this.events.stop();
     const gateway = /^#\/gateway\/(.+)$/.exec(hash)?.[1];
     if (gateway) {
-      this.devices = new DevicesView(this.feed, decodeURIComponent(gateway));
+      this.devices = new DevicesView(this.feed, decodeURIComponent(gateway), this.api, range);
       this.main.replaceChildren(this.devices.element);
     } else if (hash === '#/events') {
+      this.events.start();
       this.main.replaceChildren(this.events.element);
     } else {
       this.main.replaceChildren(this.gateways.element);
@@ -139,6 +144,7 @@ export class DashboardApp {
     if (this.timer) clearInterval(this.timer);
     window.removeEventListener('hashchange', this.route);
     this.devices?.destroy();
+    this.events.stop();
     this.client.end();
     this.feed.clear();
     this.onSignOut(notice);

@@ -1,5 +1,6 @@
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
+import { DashboardApi } from './api.js';
 import { DashboardApp } from './app.js';
 import { brokerUrl, connectOperator } from './connect.js';
 import { renderLogin } from './login.js';
@@ -18,7 +19,7 @@ function showLogin(notice?: string): void {
     root,
     async (username, password) => {
       const client = await connectOperator(url, username, password);
-      new DashboardApp(root, client, username, showLogin, prefix);
+      new DashboardApp(root, client, new DashboardApi(username, password), username, showLogin, prefix);
     },
     notice,
   );

@@ -12,7 +12,7 @@ export interface SimulatorOptions {
   tcp?: string;
   host?: string;
   unit?: string;
-  baudRate?: string;
+  baud?: string;
   parity?: string;
   /** No 'serving on …' line on stderr (for in-process use, the benchmark). */
   quiet?: boolean;
@@ -68,7 +68,7 @@ async function serveTcp(image: RegisterImage, host: string, port: number, signal
 
 async function serveRtu(image: RegisterImage, options: SimulatorOptions, unit: number, signal: AbortSignal) {
   const parity = (options.parity ?? 'none') as 'none' | 'even' | 'odd';
-  const owner = new SerialPortOwner({ path: options.port!, baudRate: Number(options.baudRate ?? 9600), parity });
+  const owner = new SerialPortOwner({ path: options.port!, baudRate: Number(options.baud ?? 9600), parity });
   let buffer: Buffer = Buffer.alloc(0);
   owner.on('data', (chunk) => {
     buffer = Buffer.concat([buffer, chunk]);

@@ -1,0 +1,7 @@
+import type { DriverDefinition } from '../driver.js';
+import { driver as files } from './driver.js';
+
+export { simulator } from './simulator.js';
+
+// The registry holds drivers of every option type; the agent gets options only from `driver.options`.
+export const driver = files as DriverDefinition<never>;

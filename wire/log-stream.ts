@@ -1,0 +1,20 @@
+import type { DestinationStream } from 'pino';
+import { pino } from 'pino';
+import pretty from 'pino-pretty';
+
+/**
+ * Where the logs of every tidegate process go, on stderr: JSON lines for journald and log shippers,
+ * readable lines (pino-pretty) when a person watches a terminal. TIDEGATE_LOG_FORMAT=json|pretty
+ * overrides the guess. Synchronous either way, so that the last lines before an exit are not lost.
+ */
+export function logStream(env: NodeJS.ProcessEnv = process.env): DestinationStream {
+  const format = env.TIDEGATE_LOG_FORMAT ?? (process.stderr.isTTY ? 'pretty' : 'json');
+  if (format !== 'pretty') return pino.destination({ fd: 2, sync: true });
+  return pretty({
+    destination: 2,
+    sync: true,
+    colorize: process.stderr.isTTY === true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname',
+  });
+}
