@@ -59,5 +59,7 @@ export const driver: DriverDefinition<Pms5003Options> = {
   example: { port: '/dev/ttyUSB3', mode: 'active' },
   resources: serialPortClaim,
   emits: () => [{ measurement: 'air_quality', fields: PMS5003_FIELDS }],
+  // Active mode: a frame every 2.3 s at most (the manual's "stable mode"); 10 s without one is a sensor gone.
+  silenceMs: (options) => (options.mode === 'active' ? 10_000 : undefined),
   open,
 };

@@ -10,7 +10,7 @@ export interface TrafficDecoderSettings extends AggregatorSettings {
 /** Lines → vehicles → per-period `traffic` readings. `end()` sends the open periods. */
 export function createTrafficDecoder(
   settings: TrafficDecoderSettings,
-  sink: Pick<DeviceSink, 'reading' | 'rejected'> & { alive?: () => void },
+  sink: Pick<DeviceSink, 'reading' | 'rejected' | 'alive'>,
 ) {
   const aggregator = new TrafficAggregator(settings, (reading) => sink.reading(reading));
   const lines = new TrafficLineDecoder({
@@ -22,8 +22,7 @@ export function createTrafficDecoder(
     heartbeat(timeMs) {
       // No vehicle, but the counter is alive, and its clock says which periods are over.
       aggregator.flushBefore(settings.receptionClockMs ? settings.receptionClockMs() : timeMs);
-      // sink.alive() comes with the liveness contract (silence means down); until then it may be absent.
-      sink.alive?.();
+      sink.alive?.(); // against the driver's silenceMs: a quiet road is not a dead counter
     },
     rejected: (reason, detail) => sink.rejected(reason, detail),
   });
