@@ -158,7 +158,7 @@ export async function startBroker(input: BrokerConfigInput | BrokerConfig, optio
   aedes.on('ack', (_packet, client) => {
     if (client && durableIds.has(client.id)) unacked.set(client.id, (unacked.get(client.id) ?? 0) - 1);
   });
-  // aedes sends the PUBACK before it hands a message on: count those acknowledged but not yet handed on.
+  // Messages authorized and not yet handed on (stored and delivered: storeBeforeAck sends the PUBACK after).
   let handingOn = 0;
   let progress = 0;
   const authorize = aedes.authorizePublish;

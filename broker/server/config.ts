@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { parse } from 'yaml';
 import { z } from 'zod';
 import { IngestOptionsSchema } from '../ingest/config.js';
 import { ROLES } from './users.js';
@@ -135,6 +137,10 @@ export function resolveFrom(configFile: string | undefined, path: string): strin
 
 export function loadBrokerConfig(file: string): BrokerConfig {
   const config = loadYaml(file, BrokerConfigSchema);
+  // A config file that says nothing gets durable sessions beside it: memory must be asked for.
+  const raw = parse(readFileSync(file, 'utf8')) as Record<string, unknown> | null;
+  if (!raw || !('persistence' in raw))
+    config.persistence = { type: 'sqlite', path: 'broker-sessions.db', sync: 'normal' };
   const fix = (p: string | undefined) => (p === undefined ? undefined : resolveFrom(file, p));
   config.usersFile = fix(config.usersFile);
   if (config.persistence.type === 'sqlite') config.persistence.path = fix(config.persistence.path)!;
