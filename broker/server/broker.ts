@@ -14,6 +14,7 @@ import { createLogger } from './log.js';
 import { createBrokerMetrics } from './metrics.js';
 import { persistenceOptions } from './persistence.js';
 import { watchDurableSessions } from './sessions.js';
+import { unwindEmitter } from './unwind-emitter.js';
 import { generatePassword, hashGeneratedPassword, type Role, UserDirectory } from './users.js';
 
 export interface RunningBroker {
@@ -57,6 +58,7 @@ export async function startBroker(input: BrokerConfigInput | BrokerConfig, optio
   const persistence = await persistenceOptions(config.persistence);
   if (persistence.risk) log.warn({ persistence: config.persistence.type }, persistence.risk);
   const aedes = await Aedes.createBroker({ ...persistence.options });
+  unwindEmitter((aedes as unknown as { mq: object }).mq);
   const store = (aedes as unknown as { persistence: AedesStore }).persistence;
 
   const ingest = config.ingest?.enabled ? config.ingest : undefined;
