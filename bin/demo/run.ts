@@ -166,7 +166,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
 `);
 
     const arrived = await Promise.race([
-      waitForEveryDriver(influxUrl, DATABASE, 90_000, startedAt),
+      waitForEveryDriver(influxUrl, DATABASE, 90_000, startedAt, `http://127.0.0.1:${healthPort}/health`),
       interrupted.then(() => false),
     ]);
     if (stopping) return await stopping;
