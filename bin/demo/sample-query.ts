@@ -54,9 +54,10 @@ export async function waitForEveryDriver(
   timeoutMs: number,
   sinceMs: number,
   gatewayHealthUrl?: string,
+  signal?: AbortSignal,
 ): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline && !signal?.aborted) {
     const found = await devicesWithData(url, db, sinceMs);
     for (const id of await readAtGateway(gatewayHealthUrl)) if (SOURCE_DATED.has(id)) found.add(id);
     if (Object.keys(DEMO_DEVICES).every((d) => found.has(d))) return true;
