@@ -58,14 +58,66 @@ export interface DeviceHandle {
   close(): Promise<void>;
 }
 
+/**
+ * Something a device holds while it is open, so `check` can find two devices fighting over it:
+ * - `serial-port`: a serial device path, held by one device alone;
+ * - `bus`: a bus of the config's `buses:` section, shared by the devices that name it (and polled in turn);
+ * - `tcp`: a host and port, which several devices may share;
+ * - `folder`: a drop folder, read (and its files moved) by one device alone.
+ */
+export type ResourceClaim = (
+  | { kind: 'serial-port'; path: string }
+  | { kind: 'bus'; id: string }
+  | { kind: 'tcp'; host: string; port: number }
+  | { kind: 'folder'; path: string }
+) & {
+  /** The option key a problem with the claim is reported at (default: port, bus, host). */
+  key?: string;
+};
+
+/** One measurement a driver emits, with the fields it may carry: names of the catalogue (wire/catalogue). */
+export interface Emission {
+  measurement: string;
+  fields: readonly string[];
+}
+
+/** The self-data consents of docs/privacy.md, coarsest first. */
+export type SelfDataConsent = 'none' | 'daily' | 'half-hourly' | 'raw';
+
+/**
+ * Everything the rest of tidegate needs to know about a driver, declared by the driver itself: adding a
+ * sensor is a driver folder and its registry line, with no edit elsewhere (drivers/README.md).
+ */
 export interface DriverDefinition<Options = unknown> {
   name: string;
   /** One line for `tidegate --help` and config hints. */
   description: string;
   /** 'poll': the agent calls poll() at the device's interval; 'push': the device reports by itself. */
   mode: 'poll' | 'push' | 'either';
-  /** The device's options in the gateway config, beside the common id/driver/every keys. */
+  /**
+   * The device's options in the gateway config, beside the common id/driver/every/consent keys. Strict:
+   * an unknown key (a misspelt `consnet`, `unti`) is an error, never silently ignored (z.strictObject).
+   */
   options: z.ZodType<Options>;
+  /** Options of a working device entry, as a technician would write them: the README's example, tested. */
+  example: Record<string, unknown>;
+  /** What a device with these options holds: its serial port, its bus, its TCP peer. */
+  resources(options: Options): ResourceClaim[];
+  /**
+   * How long one poll of a device on a bus takes at the bus' line settings, in ms, when the driver can
+   * compute it (Modbus: its planned requests); `check` refuses intervals and bus loads that cannot be honoured.
+   */
+  estimatePollMs?(options: Options, line: Omit<SerialSettings, 'path'>): number;
+  /**
+   * For devices that are self-data by nature (a home's meter): the consent that applies when the config
+   * gives none. Undefined: not self-data, readings leave as they are unless the config sets a consent.
+   */
+  defaultConsent?: SelfDataConsent;
+  /**
+   * The measurements and fields it emits. Without options: everything it can emit (every shipped
+   * profile); with a device's options: what that device emits. Every name must be in the catalogue.
+   */
+  emits(options?: Options): Emission[];
   /**
    * For a device that reports by itself: how long without a reading (or `sink.alive()`) means it is
    * down, derived from its options (its reporting interval, a heartbeat). The agent then reports it
@@ -108,6 +160,27 @@ export interface SimulatorDefinition {
   describe(command: import('commander').Command): void;
   /** Runs until the signal aborts. */
   run(options: Record<string, unknown>, signal: AbortSignal): Promise<void>;
+  /**
+   * How the registry conformance test (drivers/conformance.test.ts) runs this simulator against its own
+   * driver: given a PTY pair (the simulator writes on `simulatorPort`, the driver reads `driverPort`) and a
+   * free TCP port, the simulator's command-line arguments and the device options that read it. Several
+   * cases for a driver with several shapes of device (one per shipped Modbus profile).
+   */
+  selfTest(link: SelfTestLink): SelfTestCase[];
+}
+
+export interface SelfTestLink {
+  simulatorPort: string;
+  driverPort: string;
+  tcpPort: number;
+  /** An empty temporary folder. */
+  dir: string;
+}
+
+export interface SelfTestCase {
+  name: string;
+  args: string[];
+  options: Record<string, unknown>;
 }
 
 export interface DriverModule {

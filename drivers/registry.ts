@@ -9,6 +9,7 @@ const DRIVER_MODULES: Record<string, () => Promise<DriverModule>> = {
   teleinfo: () => import('./teleinfo/index.js'),
   traffic: () => import('./traffic/index.js'),
   modbus: () => import('./modbus/index.js'),
+  pms5003: () => import('./pms5003/index.js'),
   http: () => import('./http/index.js'),
   files: () => import('./files/index.js'),
 };

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { Reading } from '../../wire/reading.js';
 import type { DeviceContext, DeviceHandle, DriverDefinition } from '../driver.js';
+import { mappingEmissions } from '../records/emissions.js';
 import { createMapper } from '../records/map.js';
 import type { BodyFormat } from '../records/parse.js';
 import { type ReadSummary, readRecords } from '../records/read.js';
@@ -113,11 +114,28 @@ function sourceOf(name: string, options: FilesOptions): BodyFormat {
   return format === 'csv' ? { format, csv: options.csv } : { format, json: options.json };
 }
 
+/** The README's example (config/partner-waste-drop.yaml): monthly waste tonnage per company and stream. */
+export const WASTE_DROP = {
+  folder: '/srv/partners/zi-perigny/drop',
+  extensions: ['.csv'],
+  csv: { delimiter: ';', decimalComma: true },
+  mapping: {
+    measurement: 'material_flow',
+    tags: { partner: 'siret', stream: 'flux', material: 'code_dechet', direction: { value: 'out' } },
+    fields: { mass_kg: { from: 'tonnes', unit: 't' } },
+    time: { from: 'mois', format: 'yyyy-MM', timeZone: 'Europe/Paris' },
+    pseudonymise: ['partner'],
+  },
+};
+
 export const driver: DriverDefinition<FilesOptions> = {
   name: 'files',
   description:
     'a drop folder of partner CSV/JSON files: each read once, then moved to done/ or rejected/ with a report',
   mode: 'poll',
   options: filesOptions,
+  example: WASTE_DROP,
+  resources: (options) => [{ kind: 'folder', path: options.folder }],
+  emits: (options) => mappingEmissions(options?.mapping),
   open,
 };

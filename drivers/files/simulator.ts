@@ -3,6 +3,7 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SimulatorDefinition } from '../driver.js';
+import { WASTE_DROP } from './driver.js';
 
 /**
  * A partner dropping its monthly waste report into the folder the way a slow SMB or SFTP copy does: the
@@ -55,6 +56,13 @@ export const simulator: SimulatorDefinition = {
       .option('--interval <ms>', 'between two files', '5000')
       .option('--chunk-delay <ms>', 'between two chunks of one file', '1500');
   },
+  selfTest: ({ dir }) => [
+    {
+      name: 'waste drop',
+      args: ['--folder', dir, '--months', '1', '--interval', '10', '--chunk-delay', '10'],
+      options: { ...WASTE_DROP, folder: dir, minAgeS: 0 },
+    },
+  ],
   async run(options, signal) {
     const months = Number(options.months);
     const now = new Date();

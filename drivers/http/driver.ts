@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Reading } from '../../wire/reading.js';
-import type { DeviceContext, DeviceHandle, DriverDefinition } from '../driver.js';
+import type { DeviceContext, DeviceHandle, DriverDefinition, ResourceClaim } from '../driver.js';
+import { mappingEmissions } from '../records/emissions.js';
 import { createMapper } from '../records/map.js';
 import type { BodyFormat } from '../records/parse.js';
 import { readRecords } from '../records/read.js';
@@ -79,6 +80,8 @@ async function open(options: HttpOptions, context: DeviceContext): Promise<Devic
       down = true;
       throw new Error(reason);
     }
+    // Pages no longer on the path (a dated URL of an earlier day, a shorter series): forget them.
+    for (const url of memo.keys()) if (!seen.has(url)) memo.delete(url);
     if (down) context.sink.state('up');
     down = false;
     return out;
@@ -93,10 +96,32 @@ function readToken(file: string): string {
   return token;
 }
 
+/** The README's example: a booking platform's daily occupancy, JSON paged by a next link. */
+export const OCCUPANCY_API = {
+  url: 'https://partner.example/occupancy?limit=50',
+  format: 'json',
+  json: { records: '$.data[*]' },
+  paging: { nextLink: '$.links.next' },
+  mapping: {
+    measurement: 'occupancy',
+    tags: { area: 'area', partner: { value: 'booking-platform' } },
+    fields: { nights: 'stats.nights', beds_occupied: 'stats.beds_occupied' },
+    time: { from: 'date', format: 'yyyy-MM-dd', timeZone: 'Europe/Paris' },
+  },
+};
+
+function peerOf(url: string): ResourceClaim[] {
+  const u = new URL(url);
+  return [{ kind: 'tcp', host: u.hostname, port: Number(u.port || (u.protocol === 'https:' ? 443 : 80)) }];
+}
+
 export const driver: DriverDefinition<HttpOptions> = {
   name: 'http',
   description: 'a partner or open-data resource over HTTP(S), JSON or CSV, polled with conditional requests and paging',
   mode: 'poll',
   options: httpOptions,
+  example: OCCUPANCY_API,
+  resources: (options) => peerOf(options.url),
+  emits: (options) => mappingEmissions(options?.mapping),
   open,
 };

@@ -134,6 +134,15 @@ export const simulator: SimulatorDefinition = {
       .option('--days <n>', 'days of occupancy, ending yesterday', '30')
       .option('--token-file <file>', 'require this bearer token');
   },
+  selfTest: ({ tcpPort }) => {
+    const {
+      id: _id,
+      driver: _driver,
+      every: _every,
+      ...options
+    } = demoPartnerDevice('x', `http://127.0.0.1:${tcpPort}`);
+    return [{ name: 'occupancy API', args: ['--listen', `127.0.0.1:${tcpPort}`, '--days', '3'], options }];
+  },
   async run(options, signal) {
     const [host, port] = String(options.listen).split(':');
     const token = options.tokenFile ? readFileSync(String(options.tokenFile), 'utf8').trim() : undefined;

@@ -13,7 +13,7 @@ export {
 
 /** A Modbus device's options in the gateway config (beside id, driver, every). */
 export const modbusOptionsSchema = z
-  .object({
+  .strictObject({
     /** Id of a bus in the config's `buses:` section (an RS-485 line, or a TCP gateway). */
     bus: z.string().min(1).optional(),
     /** Modbus TCP device, when not on a declared bus. */

@@ -22,6 +22,11 @@ export function shippedProfiles(): string[] {
     .sort();
 }
 
+/** Every shipped profile, loaded and checked (throws naming the file, line and key of a broken one). */
+export function loadShippedProfiles(): { name: string; profile: Profile }[] {
+  return shippedProfiles().map((name) => ({ name, profile: loadProfile(name) }));
+}
+
 const cache = new Map<string, Profile>();
 
 /** Loads and checks a profile; errors name the file, line and key. */

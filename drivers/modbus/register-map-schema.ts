@@ -4,7 +4,7 @@ import { ORDERS, registerCount, VALUE_TYPES } from './values.js';
 
 /** One value of a register map, as written in a profile or a device's inline `registers:` list. */
 export const registerSchema = z
-  .object({
+  .strictObject({
     /** The field name in the reading, `<quantity>[_<phase>]_<unit>` (docs/data.md). */
     field: z.string().regex(/^[a-z][a-z0-9_]*$/, 'a field name: lower case, digits and _'),
     table: z.enum(['coil', 'discrete', 'holding', 'input']),
@@ -28,7 +28,7 @@ export const registerSchema = z
     /** Tags of the reading this value belongs to (one reading per distinct tag set, e.g. per lane). */
     tags: z.record(z.string(), z.string()).default({}),
     /** For `tidegate simulate`: the range of plausible values, and whether it only grows (an index). */
-    simulate: z.object({ min: z.number(), max: z.number(), counter: z.boolean().default(false) }).optional(),
+    simulate: z.strictObject({ min: z.number(), max: z.number(), counter: z.boolean().default(false) }).optional(),
   })
   .superRefine((r, ctx) => {
     const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });

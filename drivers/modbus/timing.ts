@@ -1,5 +1,5 @@
 import type { SerialSettings } from '../driver.js';
-import { type ModbusOptionsInput, modbusOptionsSchema, type RegisterDef } from './options.js';
+import { type ModbusOptions, type ModbusOptionsInput, modbusOptionsSchema, type RegisterDef } from './options.js';
 import { type Block, itemCount, planRequests } from './plan.js';
 import { resolveRegisterMap } from './profiles.js';
 import { responsePduLength } from './protocol/pdu.js';
@@ -40,8 +40,12 @@ export function linetimeMs(blocks: readonly Block[], baudRate: number, line: Lin
  * the gateway config; throws when they are invalid.
  */
 export function estimatePollMs(options: ModbusOptionsInput, baudRate: number, line: LineShape = {}): number {
-  const parsed = modbusOptionsSchema.parse(options);
-  const map = resolveRegisterMap(parsed);
+  return estimateParsedPollMs(modbusOptionsSchema.parse(options), baudRate, line);
+}
+
+/** `estimatePollMs` for options the schema has already parsed (the driver contract's estimate). */
+export function estimateParsedPollMs(options: ModbusOptions, baudRate: number, line: LineShape = {}): number {
+  const map = resolveRegisterMap(options);
   return linetimeMs(planRequests(map.registers, map.planning), baudRate, line);
 }
 

@@ -1,7 +1,7 @@
 import type { Reading } from '../../wire/reading.js';
 import { nowNs } from '../../wire/reading.js';
 import type { DeviceContext, DeviceHandle, DriverDefinition } from '../driver.js';
-import { openSerialDevice, toSerialSettings } from '../serial/index.js';
+import { openSerialDevice, serialPortClaim, toSerialSettings } from '../serial/index.js';
 import { Sds011FrameDecoder } from './frame-decoder.js';
 import { type Sds011Options, sds011Options } from './options.js';
 import { commands } from './protocol.js';
@@ -84,6 +84,9 @@ export const driver: DriverDefinition<Sds011Options> = {
   description: 'Nova Fitness SDS011 PM2.5/PM10 sensor on a serial port (9600 8N1), active or query mode',
   mode: 'either',
   options: sds011Options,
+  example: { port: '/dev/ttyUSB1', mode: 'active' },
+  resources: serialPortClaim,
+  emits: () => [{ measurement: 'air_quality', fields: ['pm2_5_ugm3', 'pm10_ugm3'] }],
   silenceMs: sds011SilenceMs,
   open,
 };

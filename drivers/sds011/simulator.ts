@@ -133,6 +133,9 @@ export const simulator: SimulatorDefinition = {
       .option('--sensor-id <hex>', 'the sensor id bytes, 4 hex digits', 'A160')
       .option('--pm25 <ugm3>', 'base PM2.5 value', '12');
   },
+  selfTest: ({ simulatorPort, driverPort }) => [
+    { name: 'active', args: ['--port', simulatorPort, '--interval', '50'], options: { port: driverPort } },
+  ],
   async run(raw, signal) {
     const mode = raw.mode === 'query' ? 'query' : 'active';
     if (raw.mode !== undefined && raw.mode !== mode) throw new Error(`--mode: "${raw.mode}" is not active or query`);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SerialSettings } from '../driver.js';
+import type { ResourceClaim, SerialSettings } from '../driver.js';
 
 type LineDefaults = Required<Omit<SerialSettings, 'path'>>;
 
@@ -19,6 +19,11 @@ export function serialLineOptions(defaults: LineDefaults) {
 
 export interface SerialLineOptions extends LineDefaults {
   port: string;
+}
+
+/** The resource a serial device holds: its port, alone. */
+export function serialPortClaim(options: { port: string }): ResourceClaim[] {
+  return [{ kind: 'serial-port', path: options.port }];
 }
 
 export function toSerialSettings(options: SerialLineOptions): SerialSettings {

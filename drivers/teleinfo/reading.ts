@@ -4,6 +4,30 @@ import { HISTORIQUE_TARIFF_INDEXES, type TeleinfoMode } from './protocol.js';
 
 const HISTORIQUE_TARIFFS = new Set<string>(HISTORIQUE_TARIFF_INDEXES);
 
+const PHASES = [1, 2, 3];
+
+/** The fields each mode's readings may carry (the driver's declared emissions; catalogue names). */
+export const TELEINFO_FIELDS: Record<TeleinfoMode, string[]> = {
+  historique: [
+    'energy_import_wh',
+    ...HISTORIQUE_TARIFF_INDEXES.map((label) => `energy_${label.toLowerCase()}_wh`),
+    'apparent_power_va',
+    'current_a',
+    ...PHASES.map((n) => `current_l${n}_a`),
+  ],
+  standard: [
+    'energy_import_wh',
+    'energy_export_wh',
+    ...Array.from({ length: 10 }, (_, i) => `energy_easf${String(i + 1).padStart(2, '0')}_wh`),
+    ...Array.from({ length: 4 }, (_, i) => `energy_easd${String(i + 1).padStart(2, '0')}_wh`),
+    'apparent_power_va',
+    ...PHASES.flatMap((n) => [`apparent_power_l${n}_va`, `current_l${n}_a`, `voltage_l${n}_v`]),
+    'current_a',
+    'voltage_v',
+    'prm',
+  ],
+};
+
 const POLYPHASE_LABELS = new Set(['IINST2', 'IINST3', 'IRMS2', 'IRMS3', 'URMS2', 'URMS3']);
 
 export interface FrameResult {

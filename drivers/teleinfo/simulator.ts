@@ -129,6 +129,12 @@ export const simulator: SimulatorDefinition = {
       .option('--prm <digits>', 'delivery point number PRM, standard mode (14 digits)', DEFAULT_METER.prm)
       .option('--tariff <option>', 'historique tariff option: base | hc', 'base');
   },
+  selfTest: ({ simulatorPort, driverPort }) =>
+    (['historique', 'standard'] as const).map((mode) => ({
+      name: mode,
+      args: ['--port', simulatorPort, '--mode', mode, '--interval', '50'],
+      options: { port: driverPort, mode },
+    })),
   async run(raw, signal) {
     const mode = raw.mode as TeleinfoMode;
     if (mode !== 'historique' && mode !== 'standard')

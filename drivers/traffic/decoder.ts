@@ -8,13 +8,21 @@ export interface TrafficDecoderSettings extends AggregatorSettings {
 }
 
 /** Lines → vehicles → per-period `traffic` readings. `end()` sends the open periods. */
-export function createTrafficDecoder(settings: TrafficDecoderSettings, sink: Pick<DeviceSink, 'reading' | 'rejected'>) {
+export function createTrafficDecoder(
+  settings: TrafficDecoderSettings,
+  sink: Pick<DeviceSink, 'reading' | 'rejected' | 'alive'>,
+) {
   const aggregator = new TrafficAggregator(settings, (reading) => sink.reading(reading));
   const lines = new TrafficLineDecoder({
     record(record) {
       const vehicle = settings.receptionClockMs ? { ...record, timeMs: settings.receptionClockMs() } : record;
       const refused = aggregator.add(vehicle);
       if (refused) sink.rejected('late', refused);
+    },
+    heartbeat(timeMs) {
+      // No vehicle, but the counter is alive, and its clock says which periods are over.
+      aggregator.flushBefore(settings.receptionClockMs ? settings.receptionClockMs() : timeMs);
+      sink.alive?.(); // against the driver's silenceMs: a quiet road is not a dead counter
     },
     rejected: (reason, detail) => sink.rejected(reason, detail),
   });

@@ -1,5 +1,5 @@
 import type { DeviceContext, DeviceHandle, DriverDefinition } from '../driver.js';
-import { openSerialDevice, toSerialSettings } from '../serial/index.js';
+import { openSerialDevice, serialPortClaim, toSerialSettings } from '../serial/index.js';
 import { createTrafficDecoder } from './decoder.js';
 import { type TrafficOptions, trafficOptions } from './options.js';
 
@@ -33,8 +33,16 @@ async function open(options: TrafficOptions, context: DeviceContext): Promise<De
 export const driver: DriverDefinition<TrafficOptions> = {
   name: 'traffic',
   description:
-    'road traffic counter (Wavetronix SmartSensor HD per-vehicle output), aggregated per period, lane and class',
+    'road traffic counter (Wavetronix SmartSensor HD through a Click 512: RS-232 text strings), aggregated per period, lane and class',
   mode: 'push',
   options: trafficOptions,
+  example: { port: '/dev/ttyUSB2', period: '6m' },
+  resources: serialPortClaim,
+  emits: () => [
+    {
+      measurement: 'traffic',
+      fields: ['count', 'flow_veh_h', 'mean_speed_kmh', 'mean_length_m', 'occupancy_pct', 'period_s'],
+    },
+  ],
   open,
 };

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeCapture, loadCaptureCases } from '../serial/capture.js';
-import { decoder } from './decoder.js';
+import { createTrafficDecoder, decoder } from './decoder.js';
 import { parseDurationS } from './duration.js';
 import { trafficOptions } from './options.js';
 import { vehicleLine } from './simulator.js';
@@ -79,11 +79,28 @@ describe('traffic decoder under fuzz', () => {
 describe('traffic line decoder and long noise', () => {
   it('keeps the record glued behind more noise than a line can hold, and reports the noise once', () => {
     const noise = 'x'.repeat(5000);
-    const bytes = Buffer.from(`${noise}2026-11-28,14:00:05.100,1,50.0,15.0,400,30,2\r\n`, 'latin1');
+    const bytes = Buffer.from(`${noise}2026:11:28,14:00:05.100,01,0050.0,0015.0,00000400,0030.0,02\r\n`, 'latin1');
     for (const chunkSize of [Number.POSITIVE_INFINITY, 1, 100]) {
       const out = decodeCapture(decoder, bytes, { chunkSize });
       expect(out.readings.map((r) => r.fields.count)).toEqual([1n]);
       expect(out.rejections.map((r) => r.reason)).toEqual(['oversized']);
     }
+  });
+});
+
+describe('the Click 512 heartbeat (user guide WX-501-0537, p. 6)', () => {
+  it('is a sign of life, not a vehicle, and its clock closes the periods that are over', () => {
+    const readings: unknown[] = [];
+    let alive = 0;
+    const stream = createTrafficDecoder(
+      { periodS: 360, speedUnit: 'mph', lengthUnit: 'ft' },
+      { reading: (r) => readings.push(r), rejected: () => {}, alive: () => alive++ },
+    );
+    stream.push(Buffer.from('2014:01:14,20:53:22.283,00,-47.6,0016.9,00000316,0028.0,02\r\n'));
+    expect(readings).toHaveLength(0);
+    stream.push(Buffer.from('2014:01:14,20:58:45.849,00,0000.0,0000.0,00000000,0000.0,00\r\n'));
+    expect(alive).toBe(1);
+    expect(readings).toHaveLength(1); // the 20:48–20:54 period ended before the heartbeat
+    expect(readings[0]).toMatchObject({ fields: { count: 1n }, tags: { lane: '0', direction: 'reverse' } });
   });
 });

@@ -6,6 +6,8 @@ const MAX_LINE = 256;
 
 export interface LineEvents {
   record(record: VehicleRecord): void;
+  /** The module's heartbeat (about every 10 s), with its device time: alive, and no vehicle. */
+  heartbeat(timeMs: number): void;
   /** reason: malformed | truncated | garbage | oversized. */
   rejected(reason: string, detail: string): void;
 }
@@ -73,12 +75,13 @@ export class TrafficLineDecoder implements StreamDecoder {
       const front = line.slice(0, last);
       this.events.rejected(starts[0] === 0 ? 'truncated' : 'garbage', `"${printable(front)}" before a record`);
       line = line.slice(last);
-    } else if (last === undefined && !/^[\w/ -]*,/.test(line)) {
+    } else if (last === undefined && !/^[\w/: -]*,/.test(line)) {
       this.events.rejected('garbage', `"${printable(line)}" is not a record`);
       return;
     }
     const result = parseRecord(line);
     if ('record' in result) this.events.record(result.record);
+    else if ('heartbeat' in result) this.events.heartbeat(result.heartbeat);
     else this.events.rejected(result.reason, printable(result.detail));
   }
 }

@@ -17,33 +17,70 @@ export interface CounterProfile {
   timeStepMs?: number;
 }
 
-const two = (n: number) => String(n).padStart(2, '0');
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+/** A signed decimal as the Click 512 prints it: four integer digits, one decimal (`0070.5`, `-47.6`). */
+const decimal = (value: number) => (value < 0 ? `-${Math.abs(value).toFixed(1)}` : value.toFixed(1).padStart(6, '0'));
 
-/** The n-th vehicle (1-based) as the counter prints it, mph and ft, CR LF ended. */
-export function vehicleLine(profile: CounterProfile, n: number): string {
-  const time = new Date(profile.timeStepMs === undefined ? Date.now() : profile.startMs + (n - 1) * profile.timeStepMs);
-  const date = `${time.getUTCFullYear()}-${two(time.getUTCMonth() + 1)}-${two(time.getUTCDate())}`;
-  const clock = `${two(time.getUTCHours())}:${two(time.getUTCMinutes())}:${two(time.getUTCSeconds())}.${String(time.getUTCMilliseconds()).padStart(3, '0')}`;
-  const lane = 1 + (n % profile.lanes);
+function stamp(ms: number): string {
+  const t = new Date(ms);
+  const date = `${t.getUTCFullYear()}:${pad(t.getUTCMonth() + 1, 2)}:${pad(t.getUTCDate(), 2)}`;
+  return `${date},${pad(t.getUTCHours(), 2)}:${pad(t.getUTCMinutes(), 2)}:${pad(t.getUTCSeconds(), 2)}.${pad(t.getUTCMilliseconds(), 3)}`;
+}
+
+/** The device time of the n-th vehicle (1-based). */
+function vehicleTimeMs(profile: CounterProfile, n: number): number {
+  return profile.timeStepMs === undefined ? Date.now() : profile.startMs + (n - 1) * profile.timeStepMs;
+}
+
+/**
+ * The n-th vehicle as the Click 512 prints it (user guide WX-501-0537, p. 5): mph and ft, lanes numbered
+ * from 0 (the lane closest to the sensor), CR LF ended.
+ */
+export function vehicleLine(profile: CounterProfile, n: number, timeMs = vehicleTimeMs(profile, n)): string {
+  const lane = n % profile.lanes;
   const vehicleClass = 1 + (n % 3);
   const length = [6.2, 15.8, 42.5][vehicleClass - 1] as number;
   const mph = 22 + ((n * 7) % 31) + 0.1 * (n % 10);
   const speed = n % 47 === 0 ? -mph : mph; // now and then a wrong-way vehicle
   const durationMs = Math.round(((length + 6) / (mph * 1.46667)) * 1000); // (length + zone) / speed in ft/s
-  return `${date},${clock},${lane},${speed.toFixed(1)},${length.toFixed(1)},${durationMs},${18 + 12 * lane},${vehicleClass}\r\n`;
+  const fields = [decimal(speed), decimal(length), pad(durationMs, 8), decimal(18 + 12 * lane), pad(vehicleClass, 2)];
+  return `${stamp(timeMs)},${pad(lane, 2)},${fields.join(',')}\r\n`;
 }
 
+/** The heartbeat line the module sends about every ten seconds (user guide p. 6): every value zero. */
+export function heartbeatLine(timeMs: number): string {
+  return `${stamp(timeMs)},00,0000.0,0000.0,00000000,0000.0,00\r\n`;
+}
+
+const HEARTBEAT_MS = 10_000;
+
+/** The latest heartbeat due since the previous vehicle, if any: it goes before the vehicle line. */
+function heartbeatSince(previousMs: number | undefined, timeMs: number): string {
+  const mark = Math.floor(timeMs / HEARTBEAT_MS) * HEARTBEAT_MS;
+  return previousMs !== undefined && mark > previousMs ? heartbeatLine(mark) : '';
+}
+
+/** The offset of the vehicle line in a frame (after its heartbeat, if any). */
+const vehicleStart = (frame: Uint8Array) => frame.lastIndexOf(0x0a, frame.length - 2) + 1;
+
 export function counterLines(profile: CounterProfile): FrameSource {
+  let previousMs: number | undefined;
   return {
-    frame: (n) => Buffer.from(vehicleLine(profile, n), 'latin1'),
-    // The format has no checksum: line noise shows as a corrupted field.
-    withBadChecksum: (frame) => {
-      const text = Buffer.from(frame).toString('latin1').split(',');
-      text[3] = `${text[3]?.slice(0, 1)}#${text[3]?.slice(2)}`;
-      return Buffer.from(text.join(','), 'latin1');
+    frame(n) {
+      const timeMs = vehicleTimeMs(profile, n);
+      const heartbeat = heartbeatSince(previousMs, timeMs);
+      previousMs = timeMs;
+      return Buffer.from(heartbeat + vehicleLine(profile, n, timeMs), 'latin1');
     },
-    truncated: (frame) => frame.slice(0, 15),
-    syncBytes: [0x0a, 0x0d, 0x2c, ...'0123456789'.split('').map((c) => c.charCodeAt(0))],
+    // The format has no checksum: line noise shows as a corrupted field of the vehicle line.
+    withBadChecksum: (frame) => {
+      const at = vehicleStart(frame);
+      const text = Buffer.from(frame.subarray(at)).toString('latin1').split(',');
+      text[3] = `${text[3]?.slice(0, 1)}#${text[3]?.slice(2)}`;
+      return Buffer.concat([frame.subarray(0, at), Buffer.from(text.join(','), 'latin1')]);
+    },
+    truncated: (frame) => frame.slice(0, vehicleStart(frame) + 15),
+    syncBytes: [0x0a, 0x0d, 0x2c, 0x3a, ...'0123456789'.split('').map((c) => c.charCodeAt(0))],
   };
 }
 
@@ -63,6 +100,14 @@ export const simulator: SimulatorDefinition = {
       .option('--start <iso>', 'device clock of the first vehicle (default: the wall clock of each vehicle)')
       .option('--time-step <duration>', 'device time between vehicles, with --start (default: --interval)');
   },
+  // The counter's clock runs a minute per vehicle, so that whole 6-minute periods close within the test.
+  selfTest: ({ simulatorPort, driverPort }) => [
+    {
+      name: 'fast clock',
+      args: ['--port', simulatorPort, '--interval', '20', '--start', '2030-01-01T08:00:00Z', '--time-step', '60000'],
+      options: { port: driverPort, period: '6m' },
+    },
+  ],
   async run(raw, signal) {
     const options = serialSimulatorOptions(raw);
     const lanes = Number(raw.lanes ?? 2);

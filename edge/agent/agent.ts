@@ -107,7 +107,8 @@ export async function startAgent(loaded: LoadedConfig, options: AgentOptions = {
   });
 
   /** A reading past the privacy stage: into the buffer now, or held until the clock is known. */
-  const store = (device: string, reading: Reading) => {
+  const store = (device: string, tagged: Reading) => {
+    const reading = withSite(tagged, config.gateway.site);
     try {
       if (guard.plausible(reading.time)) buffer.add(device, reading);
       else if (!guard.isKnown) {
@@ -310,4 +311,13 @@ export async function startAgent(loaded: LoadedConfig, options: AgentOptions = {
       log.info('edge agent stopped');
     },
   };
+}
+
+/**
+ * Every reading carries its gateway's `site` (docs/data.md's per-site queries group by it). A reading that
+ * names a site itself (a partner's record of another site) keeps its own.
+ */
+export function withSite(reading: Reading, site: string | undefined): Reading {
+  if (site === undefined || reading.tags.site !== undefined) return reading;
+  return { ...reading, tags: { ...reading.tags, site } };
 }

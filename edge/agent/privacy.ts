@@ -6,23 +6,14 @@ import { coarsenLocation, createPrivacyStage } from '../privacy/index.js';
 import type { PrivacyStage } from '../privacy/stage.js';
 
 /**
- * Drivers whose devices are self-data by nature (a home's meter): without a `consent:` key they publish
- * daily energy only, the granularity French rules allow without explicit consent. Finer data needs the
- * owner's consent written in the config.
- */
-const SELF_DATA_DEFAULT_CONSENT: Record<string, 'daily'> = { teleinfo: 'daily' };
-
-/**
  * The one call site of the privacy stage: what the config says about privacy, passed on (key file,
- * each self-data device's consent, the gateway location for the grid cell, a state dir beside the buffer).
+ * each self-data device's consent — as configured, else its driver's `defaultConsent`, resolved by
+ * the config check: a home meter without a `consent:` key publishes daily energy only — the gateway location for the grid cell, a state dir beside the buffer).
  */
 export function privacyStageFor({ config, devices }: LoadedConfig, log: Logger): PrivacyStage {
   return createPrivacyStage({
     keyFile: config.privacy.keyFile,
-    devices: devices.flatMap((d) => {
-      const consent = d.consent ?? SELF_DATA_DEFAULT_CONSENT[d.driver];
-      return consent ? [{ id: d.id, consent }] : [];
-    }),
+    devices: devices.flatMap((d) => (d.consent ? [{ id: d.id, consent: d.consent }] : [])),
     stateDir: join(dirname(config.buffer.path), 'privacy'),
     location: config.gateway.location,
     onProblem: (message) => log.warn({ privacy: message }, 'privacy stage problem'),

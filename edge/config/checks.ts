@@ -1,9 +1,10 @@
 import type { z } from 'zod';
-import type { DriverModule } from '../../drivers/driver.js';
+import type { DriverDefinition, DriverModule, ResourceClaim, SelfDataConsent } from '../../drivers/driver.js';
+import { fieldProblem } from '../../wire/catalogue/index.js';
 import { issueProblems } from './issues.js';
+import { ResourceLedger } from './resources.js';
 import type { GatewayConfig } from './schema.js';
 import { COMMON_DEVICE_KEYS } from './schema.js';
-import { formatDuration } from './units.js';
 
 export { issueProblems };
 
@@ -13,10 +14,13 @@ export interface ResolvedDevice {
   driver: string;
   /** Poll interval in ms; undefined for a device that pushes its readings. */
   everyMs?: number;
-  consent?: 'none' | 'daily' | 'half-hourly' | 'raw';
+  /** As configured, else the driver's default for self-data devices (teleinfo: daily). */
+  consent?: SelfDataConsent;
   /** The driver's options, as its schema output them (what `open()` gets). */
   options: unknown;
 }
+
+type Path = (...rest: PropertyKey[]) => PropertyKey[];
 
 export interface RawProblem {
   path: PropertyKey[];
@@ -24,11 +28,10 @@ export interface RawProblem {
   hint?: string;
 }
 
-type EstimatePollMs = (options: unknown, baudRate: number) => number;
-
 /**
- * Checks a schema-valid config against the drivers: unknown drivers, driver options, duplicate device
- * ids, one serial port claimed twice, buses that do not exist, and poll intervals a bus cannot honour.
+ * Checks a schema-valid config against the drivers' declarations (drivers/driver.ts): unknown drivers,
+ * driver options, duplicate device ids, a serial port claimed twice, buses that do not exist, poll
+ * intervals a bus cannot honour, and fields outside the measurement catalogue. No driver is named here.
  */
 export function checkDevices(
   config: GatewayConfig,
@@ -38,12 +41,7 @@ export function checkDevices(
   const problems: RawProblem[] = [];
   const devices: ResolvedDevice[] = [];
   const firstIndexOfId = new Map<string, number>();
-  const portOwners = new Map<string, string>();
-  const busLoad = new Map<string, { share: number; devices: string[] }>();
-
-  for (const [busId, bus] of Object.entries(config.buses)) {
-    if ('port' in bus) claimPort(bus.port, `bus ${busId}`, ['buses', busId, 'port']);
-  }
+  const resources = new ResourceLedger(config, problems);
 
   config.devices.forEach((entry, index) => {
     const at = (...rest: PropertyKey[]) => ['devices', index, ...rest];
@@ -62,75 +60,59 @@ export function checkDevices(
         });
       return;
     }
-    const { driver } = module;
+    const driver = module.driver as DriverDefinition<unknown>;
     const rest: Record<string, unknown> = { ...entry };
     for (const key of COMMON_DEVICE_KEYS) delete rest[key];
-    const parsed = (driver.options as z.ZodType).safeParse(rest);
+    const parsed = driver.options.safeParse(rest);
     if (!parsed.success) {
       const context = { schema: driver.options as z.ZodType, input: rest, alsoKnown: COMMON_DEVICE_KEYS };
       for (const issue of parsed.error.issues) problems.push(...issueProblems(issue, at(), context));
       return;
     }
-    const options = parsed.data as Record<string, unknown> | undefined;
-
-    if (driver.mode === 'poll' && entry.every === undefined)
-      problems.push({
-        path: at(),
-        message: `driver ${driver.name} polls its devices: "every" is missing`,
-        hint: 'every: 10s',
-      });
-    if (driver.mode === 'push' && entry.every !== undefined)
-      problems.push({
-        path: at('every'),
-        message: `driver ${driver.name} pushes its readings: "every" does not apply`,
-      });
-
-    const busId = typeof options?.bus === 'string' ? options.bus : undefined;
-    if (busId !== undefined && !config.buses[busId])
-      problems.push({
-        path: at('bus'),
-        message: `bus "${busId}" is not declared`,
-        hint: `declared buses: ${Object.keys(config.buses).join(', ') || 'none (add a buses: section)'}`,
-      });
-    if (typeof options?.port === 'string') claimPort(options.port, `device ${entry.id}`, at('port'));
-
-    const estimate = (module as { estimatePollMs?: EstimatePollMs }).estimatePollMs;
-    const bus = busId ? config.buses[busId] : undefined;
-    if (estimate && entry.every !== undefined && bus && 'baudRate' in bus) {
-      const pollMs = estimate(options, bus.baudRate);
-      if (pollMs > entry.every)
-        problems.push({
-          path: at('every'),
-          message: `every ${formatDuration(entry.every)} cannot be honoured: one poll takes about ${Math.ceil(pollMs)} ms at ${bus.baudRate} baud`,
-          hint: `poll less often, read fewer registers, or raise the bus baud rate`,
-        });
-      const load = busLoad.get(busId!) ?? { share: 0, devices: [] };
-      load.share += pollMs / entry.every;
-      load.devices.push(entry.id);
-      busLoad.set(busId!, load);
+    const options = parsed.data;
+    problems.push(...modeProblems(driver, entry.every, at));
+    for (const claim of driver.resources(options)) {
+      const bus = resources.claim(claim, `device ${entry.id}`, at(claim.key ?? DEFAULT_CLAIM_KEY[claim.kind]));
+      if (bus && entry.every !== undefined && driver.estimatePollMs)
+        resources.poll(bus, entry.id, driver.estimatePollMs(options, bus.line), entry.every, at('every'));
     }
-
-    devices.push({ id: entry.id, driver: entry.driver, everyMs: entry.every, consent: entry.consent, options });
+    problems.push(...emissionProblems(driver, options, at));
+    const consent = entry.consent ?? driver.defaultConsent;
+    devices.push({ id: entry.id, driver: entry.driver, everyMs: entry.every, consent, options });
   });
 
-  for (const [busId, load] of busLoad) {
-    if (load.share > 1)
-      problems.push({
-        path: ['buses', busId],
-        message: `the polls of ${load.devices.join(', ')} need ${Math.round(load.share * 100)}% of bus ${busId}'s time: their intervals cannot be honoured`,
-        hint: 'poll less often or split the devices over two buses',
-      });
-  }
+  problems.push(...resources.overloadedBuses());
   return { devices, problems };
+}
 
-  function claimPort(port: string, owner: string, path: PropertyKey[]): void {
-    const previous = portOwners.get(port);
-    if (previous)
-      problems.push({
-        path,
-        message: `serial port ${port} is already used by ${previous}`,
-        hint: 'devices sharing an RS-485 line go on one bus: declare it under buses: and give each device bus: <id>',
-      });
-    else portOwners.set(port, owner);
+const DEFAULT_CLAIM_KEY: Record<ResourceClaim['kind'], string> = {
+  'serial-port': 'port',
+  bus: 'bus',
+  tcp: 'host',
+  folder: 'folder',
+};
+
+function modeProblems(driver: DriverDefinition<unknown>, every: number | undefined, at: Path): RawProblem[] {
+  if (driver.mode === 'poll' && every === undefined)
+    return [{ path: at(), message: `driver ${driver.name} polls its devices: "every" is missing`, hint: 'every: 10s' }];
+  if (driver.mode === 'push' && every !== undefined)
+    return [{ path: at('every'), message: `driver ${driver.name} pushes its readings: "every" does not apply` }];
+  return [];
+}
+
+/** A device whose readings would carry names the catalogue does not know: they would get no rollup. */
+function emissionProblems(driver: DriverDefinition<unknown>, options: unknown, at: Path): RawProblem[] {
+  const problems: RawProblem[] = [];
+  for (const { measurement, fields } of driver.emits(options)) {
+    for (const field of fields) {
+      const problem = fieldProblem(measurement, field);
+      if (problem)
+        problems.push({
+          path: at(),
+          message: problem,
+          hint: 'use a name of docs/data.md, or add it to the measurement catalogue so it is rolled up and documented',
+        });
+    }
   }
+  return problems;
 }

@@ -16,15 +16,18 @@ buffer: { path: /tmp/b.db }
 `;
 
 /** A bus driver whose one poll takes 100 ms per register at 9600 baud (as a Modbus estimate would). */
-const busDriver: DriverModule & { estimatePollMs(o: unknown, baud: number): number } = {
+const busDriver: DriverModule = {
   driver: {
     name: 'busy',
     description: 'test bus driver',
     mode: 'poll',
     options: z.strictObject({ bus: z.string(), unit: z.number().int(), profile: z.enum(['sdm630']) }),
+    example: { bus: 'rs485-1', unit: 1, profile: 'sdm630' },
+    resources: (o: { bus: string }) => [{ kind: 'bus', id: o.bus }],
+    estimatePollMs: (_o: unknown, line: { baudRate: number }) => (100 * 9600) / line.baudRate,
+    emits: () => [],
     open: () => Promise.reject(new Error('not in tests')),
   } as never,
-  estimatePollMs: (_o, baud) => (100 * 9600) / baud,
 };
 const drivers = new Map([...testDrivers(), ['busy', busDriver]]);
 
@@ -126,7 +129,11 @@ devices:
       [
         'serialish',
         {
-          driver: { ...testDrivers().get('counter')!.driver, options: z.strictObject({ port: z.string() }) },
+          driver: {
+            ...testDrivers().get('counter')!.driver,
+            options: z.strictObject({ port: z.string() }),
+            resources: (o: { port: string }) => [{ kind: 'serial-port', path: o.port }],
+          },
         } as unknown as DriverModule,
       ],
     ]);

@@ -19,6 +19,10 @@ export function counterDriver(now: () => bigint = () => BigInt(Date.now()) * 1_0
       description: 'test counter',
       mode: 'either',
       options,
+      example: {},
+      resources: () => [],
+      // Its `counter` measurement is a test fixture, outside the catalogue: declared as emitting nothing.
+      emits: () => [],
       async open(o: z.output<typeof options>, { deviceId, sink }: DeviceContext) {
         let seq = o.start;
         let lastTime = 0n;

@@ -49,7 +49,7 @@ describe('edge agent polling Modbus meters on a shared serial bus', () => {
         'meter-3 down',
       );
       for (const line of [...recorder.distinct('meter-1'), ...recorder.distinct('meter-2')])
-        expect(line).toMatch(/^electricity,sensor=sdm630 .*energy_import_wh=12345600,.* \d{19}$/);
+        expect(line).toMatch(/^electricity,sensor=sdm630,site=test-site .*energy_import_wh=12345600,.* \d{19}$/);
       // Readings are stamped when read, on ticks aligned to the interval: one per second at most.
       const times = recorder.distinct('meter-1').map((l) => BigInt(l.slice(l.lastIndexOf(' ') + 1)));
       for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThan(500_000_000n);
