@@ -61,7 +61,10 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   let influx: ManagedInflux | undefined;
   let broker: RunningBroker | undefined;
   let stopping: Promise<void> | undefined;
+  // Ctrl-C during the wait for readings ends the wait too (its timer would keep the process alive).
+  const waiting = new AbortController();
   const stopAll = () => {
+    waiting.abort();
     stopping ??= (async () => {
       say('\nstopping the demo...');
       await group.stopAll();
@@ -166,7 +169,14 @@ export async function runDemo(options: DemoOptions): Promise<void> {
 `);
 
     const arrived = await Promise.race([
-      waitForEveryDriver(influxUrl, DATABASE, 90_000, startedAt),
+      waitForEveryDriver(
+        influxUrl,
+        DATABASE,
+        90_000,
+        startedAt,
+        `http://127.0.0.1:${healthPort}/health`,
+        waiting.signal,
+      ),
       interrupted.then(() => false),
     ]);
     if (stopping) return await stopping;

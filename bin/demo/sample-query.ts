@@ -32,15 +32,34 @@ export async function devicesWithData(url: string, db: string, sinceMs = 0): Pro
   return found;
 }
 
+/**
+ * Devices whose readings carry the source's own time (a partner API's day): a time filter cannot tell this
+ * run's from an earlier run's, and a replay overwrites the same points. For them, this run's readings are
+ * the gateway's count (its /health).
+ */
+const SOURCE_DATED = new Set(['occupancy-api']);
+
+async function readAtGateway(healthUrl: string | undefined): Promise<Set<string>> {
+  if (!healthUrl) return new Set();
+  const response = await fetch(healthUrl).catch(() => undefined);
+  if (!response?.ok) return new Set();
+  const health = (await response.json()) as { devices?: Record<string, { readings?: number }> };
+  return new Set(Object.entries(health.devices ?? {}).flatMap(([id, d]) => ((d.readings ?? 0) > 0 ? [id] : [])));
+}
+
+/** Waits until every demo device has delivered readings of this run (since `sinceMs`). */
 export async function waitForEveryDriver(
   url: string,
   db: string,
   timeoutMs: number,
   sinceMs: number,
+  gatewayHealthUrl?: string,
+  signal?: AbortSignal,
 ): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline && !signal?.aborted) {
     const found = await devicesWithData(url, db, sinceMs);
+    for (const id of await readAtGateway(gatewayHealthUrl)) if (SOURCE_DATED.has(id)) found.add(id);
     if (Object.keys(DEMO_DEVICES).every((d) => found.has(d))) return true;
     await new Promise((r) => setTimeout(r, 1_000));
   }
