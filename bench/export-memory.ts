@@ -5,7 +5,9 @@
  *   - the peer: a raw InfluxDB query of the same range (chunked=true, bytes read and dropped, nothing parsed);
  *   - a naive exporter: the same query unchunked, the whole JSON response parsed at once;
  *   - `tidegate export` to CSV and to line protocol of the whole range, and to CSV of a tenth of it.
- * Run: npx tsx bench/export-memory.ts
+ * The peer, the CSV export of the whole range and an idle process (the baseline) run in interleaved
+ * rounds; their medians give the rate ratio and the memory above the baseline for both sides.
+ * Run: npx tsx bench/export-memory.ts (BENCH_QUICK=1: 100,000 points, the other cases skipped)
  */
 import { execFile } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
@@ -115,18 +117,55 @@ async function main(): Promise<void> {
         String(T0),
         String(end),
       ]);
+    type Result = { rows: number; seconds: number; rssMb: number };
+    const rounds = { peer: [] as Result[], csv: [] as Result[], idle: [] as Result[] };
+    for (let r = 0; r < (QUICK ? 3 : 3); r++) {
+      rounds.peer.push({ ...(await measure('raw', to)), rows: POINTS });
+      rounds.csv.push(await measure('export-csv', to));
+      rounds.idle.push(await measure('idle', to));
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const mid = (rs: Result[]): Result => ({
+      rows: rs[0]!.rows,
+      seconds: median(rs.map((x) => x.seconds)),
+      rssMb: median(rs.map((x) => x.rssMb)),
+    });
+    const peerMid = mid(rounds.peer);
+    const csvMid = mid(rounds.csv);
+    const idleMid = mid(rounds.idle);
+    console.log(
+      `\nexport-memory: ${POINTS.toLocaleString('en')} points, ${DEVICES} series, median of ${rounds.peer.length} interleaved rounds${QUICK ? ' (quick mode)' : ''}`,
+    );
+    console.log(
+      `| side | rows/s | peak RSS MB | above the baseline (${idleMid.rssMb.toFixed(0)} MB, idle node + tsx) |\n|---|---:|---:|---:|`,
+    );
+    for (const [name, c] of [
+      ['InfluxDB raw query, chunked (peer)', peerMid],
+      ['tidegate export csv, full range', csvMid],
+    ] as const)
+      console.log(
+        `| ${name} | ${Math.round(c.rows / c.seconds)} | ${c.rssMb.toFixed(0)} | ${(c.rssMb - idleMid.rssMb).toFixed(0)} MB |`,
+      );
+    console.log(
+      `ratios, export / peer: rate ${(csvMid.rows / csvMid.seconds / (peerMid.rows / peerMid.seconds)).toFixed(2)}×, memory above the baseline ${((csvMid.rssMb - idleMid.rssMb) / Math.max(1, peerMid.rssMb - idleMid.rssMb)).toFixed(2)}×`,
+    );
+    console.log(
+      `rounds (s): peer ${rounds.peer.map((x) => x.seconds.toFixed(1)).join(', ')}; csv ${rounds.csv.map((x) => x.seconds.toFixed(1)).join(', ')}`,
+    );
+    if (QUICK) return;
+
     const cases: { name: string; rows: number; seconds: number; rssMb: number }[] = [];
-    cases.push({ name: 'InfluxDB raw query, chunked (peer)', ...(await measure('raw', to)), rows: POINTS });
+    cases.push({ name: 'InfluxDB raw query, chunked (peer)', ...peerMid });
     cases.push({ name: 'naive: unchunked, JSON.parse', ...(await measure('naive', to)) });
     cases.push({ name: 'tidegate export csv, 1/10 range', ...(await measure('export-csv', tenth)) });
-    cases.push({ name: 'tidegate export csv, full range', ...(await measure('export-csv', to)) });
+    cases.push({ name: 'tidegate export csv, full range', ...csvMid });
     cases.push({ name: 'tidegate export jsonl, full range', ...(await measure('export-jsonl', to)) });
     cases.push({ name: 'tidegate export lp, full range', ...(await measure('export-lp', to)) });
     // With the JS heap capped, an exporter that holds the range cannot finish; one that streams can.
     const CAP_MB = 48;
     const cappedNaive = await measure('naive', to, CAP_MB);
     const cappedExport = await measure('export-csv', to, CAP_MB);
-    const idle = await measure('idle', to);
+    const idle = idleMid;
 
     const peer = cases[0]!;
     console.log(

@@ -1,7 +1,9 @@
 /**
  * Ingest throughput end to end: readings/s from a gateway's MQTT messages (QoS 1, 100 lines each)
  * through the broker and the ingestor (decode, tag from topic, spill queue, batched /write) into
- * InfluxDB, against raw line-protocol POSTs of the same points (5,000 per request) to the same InfluxDB.
+ * InfluxDB, against raw line-protocol POSTs of the same points (5,000 per request) to the same InfluxDB:
+ * one writer after the other, and four concurrent writers. Rounds are interleaved (raw, four raw, end
+ * to end), each in its own database; the table gives the median of each.
  *
  *   npx tsx bench/ingest-throughput.ts         (BENCH_QUICK=1 for a run under a minute)
  */
@@ -12,6 +14,7 @@ import { addUser, startBroker } from '../broker/server/index.js';
 import { requireBinary, tempDir, waitFor } from '../tests/harness/index.js';
 
 const quick = process.env.BENCH_QUICK === '1';
+const ROUNDS = quick ? 2 : 3;
 const POINTS = quick ? 50_000 : 300_000;
 const LINES = 100;
 const dir = tempDir('tidegate-bench-ingest-');
@@ -23,7 +26,8 @@ const influx = await startManagedInflux({
 });
 const startNs = (BigInt(Date.now()) - 3_600_000n) * 1_000_000n;
 
-async function rawWrites(database: string, gateway: string): Promise<number> {
+/** Raw POSTs of the points, `writers` requests out at once. */
+async function rawWrites(database: string, gateway: string, writers: number): Promise<number> {
   await fetch(`${influx.url}/query`, {
     method: 'POST',
     body: new URLSearchParams({ q: `CREATE DATABASE "${database}"` }),
@@ -41,10 +45,15 @@ async function rawWrites(database: string, gateway: string): Promise<number> {
   }
   if (batch.length) bodies.push(batch.join('\n'));
   const started = performance.now();
-  for (const body of bodies) {
-    const res = await fetch(`${influx.url}/write?db=${database}&precision=ns`, { method: 'POST', body });
-    if (res.status !== 204) throw new Error(`raw write: ${res.status} ${await res.text()}`);
-  }
+  let next = 0;
+  const writer = async () => {
+    while (next < bodies.length) {
+      const body = bodies[next++];
+      const res = await fetch(`${influx.url}/write?db=${database}&precision=ns`, { method: 'POST', body });
+      if (res.status !== 204) throw new Error(`raw write: ${res.status} ${await res.text()}`);
+    }
+  };
+  await Promise.all(Array.from({ length: writers }, writer));
   const seconds = (performance.now() - started) / 1000;
   const stored = await countPoints(influx.url, database, gateway);
   if (stored !== POINTS) throw new Error(`raw write stored ${stored} of ${POINTS}`);
@@ -78,13 +87,29 @@ async function endToEnd(database: string, gateway: string): Promise<number> {
   return POINTS / seconds;
 }
 
-const raw = await rawWrites('bench_raw', 'gw-raw');
-const e2e = await endToEnd('bench_e2e', 'gw-e2e');
-console.log(`ingest throughput, ${POINTS} points (${LINES} lines per MQTT message)${quick ? ' (quick)' : ''}`);
-console.log('path                                              points/s   vs raw');
-console.log(`raw line protocol POST /write, 5,000 per request ${Math.round(raw).toString().padStart(9)}    1.00x`);
+const runs = { raw: [] as number[], raw4: [] as number[], e2e: [] as number[] };
+for (let r = 0; r < ROUNDS; r++) {
+  runs.raw.push(await rawWrites(`bench_raw_${r}`, `gw-raw-${r}`, 1));
+  runs.raw4.push(await rawWrites(`bench_raw4_${r}`, `gw-raw4-${r}`, 4));
+  runs.e2e.push(await endToEnd(`bench_e2e_${r}`, `gw-e2e-${r}`));
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const raw = median(runs.raw);
+const raw4 = median(runs.raw4);
+const e2e = median(runs.e2e);
+const row = (name: string, rate: number) =>
+  console.log(
+    `${name.padEnd(50)} ${Math.round(rate).toString().padStart(9)}   ${(rate / raw).toFixed(2).padStart(5)}x   ${(rate / raw4).toFixed(2).padStart(5)}x`,
+  );
 console.log(
-  `MQTT → broker → ingestor → InfluxDB (end to end) ${Math.round(e2e).toString().padStart(9)}   ${(e2e / raw).toFixed(2).padStart(5)}x`,
+  `ingest throughput, ${POINTS} points (${LINES} lines per MQTT message), median of ${ROUNDS} interleaved rounds${quick ? ' (quick)' : ''}`,
+);
+console.log(`${'path'.padEnd(50)}  points/s   vs raw  vs 4 raw`);
+row('raw line protocol POST /write, 5,000 per request', raw);
+row('the same, four concurrent writers', raw4);
+row('MQTT → broker → ingestor → InfluxDB (end to end)', e2e);
+console.log(
+  `rounds: raw ${runs.raw.map(Math.round).join(', ')}; 4 raw ${runs.raw4.map(Math.round).join(', ')}; e2e ${runs.e2e.map(Math.round).join(', ')}`,
 );
 await influx.stop();
 process.exit(0);

@@ -55,8 +55,8 @@ function copyAssets() {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   const beside = { name: pkg.name, version: pkg.version, type: 'module', private: true };
   writeFileSync(join(DIST, 'package.json'), `${JSON.stringify(beside, null, 2)}\n`);
-  // The demo starts `tidegate` children through the sibling of its own bin/ folder.
-  writeFileSync(join(DIST, 'bin', 'tidegate.js'), "process.setSourceMapsEnabled(true);\nawait import('./cli.js');\n");
+  // The demo starts `tidegate` children through the sibling of its own bin/ folder: the same entry.
+  writeFileSync(join(DIST, 'bin', 'tidegate.js'), "await import('../../bin/tidegate.js');\n");
 }
 
 function compiler() {

@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { freeTcpPort, type ManagedInflux, startManagedInflux } from '../../broker/influxdb/managed.js';
 import { addUser, generatePassword, type RunningBroker, startBroker } from '../../broker/server/index.js';
 import { demoGatewayConfig } from './gateway-config.js';
+import { lockDataDir } from './lock.js';
 import { ProcessGroup } from './processes.js';
 import { printSampleQuery, waitForEveryDriver } from './sample-query.js';
 
@@ -18,6 +19,16 @@ export interface DemoOptions {
 const DATABASE = 'tidegate';
 
 /**
+ * The demo's carbon settings: the road counter's segment length and its numbered classes, so that
+ * `tidegate carbon compute` converts its vehicle counts too (a site writes its own; see docs/data.md).
+ */
+const DEMO_CARBON_CONFIG = `# Written by tidegate demo.
+traffic:
+  segmentsKm: { road-d937: 0.85 }            # the counted stretch of the D937, km per vehicle
+  classes: { "1": car, "2": lgv, "3": hgv }  # the counter numbers its classes by vehicle length
+`;
+
+/**
  * The whole stack on one machine, each part started the way an operator would start it: InfluxDB
  * (unless a URL is given), the broker with its in-process ingestor, device simulators on virtual serial
  * lines and Modbus TCP, and a gateway reading them. Ctrl-C stops everything.
@@ -25,10 +36,20 @@ const DATABASE = 'tidegate';
 export async function runDemo(options: DemoOptions): Promise<void> {
   const dir = resolve(options.dataDir);
   const runDir = join(dir, 'run');
+  const say = (text: string) => process.stdout.write(`${text}\n`);
+  mkdirSync(dir, { recursive: true });
+  let release: () => void;
+  try {
+    release = await lockDataDir(dir, say);
+  } catch (e) {
+    say(`tidegate demo: ${(e as Error).message}`);
+    process.exitCode = 1;
+    return;
+  }
+  const startedAt = Date.now();
   rmSync(runDir, { recursive: true, force: true });
   mkdirSync(join(runDir, 'tty'), { recursive: true });
   mkdirSync(join(dir, 'logs'), { recursive: true });
-  const say = (text: string) => process.stdout.write(`${text}\n`);
 
   const logs = new Map<string, ReturnType<typeof createWriteStream>>();
   const group = new ProcessGroup((name, line) => {
@@ -47,6 +68,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       await broker?.close({ drainMs: 3_000 });
       await influx?.stop();
       for (const stream of logs.values()) stream.end();
+      release();
       say('stopped.');
     })();
     return stopping;
@@ -129,6 +151,8 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       }),
     );
     group.tidegate('edge', ['edge', '--config', gatewayConfig]);
+    const carbonConfig = join(runDir, 'carbon.yaml');
+    writeFileSync(carbonConfig, DEMO_CARBON_CONFIG);
 
     say(`
   Dashboard        ${broker.httpUrl}/    (user "operator", password in ${operatorSecret})
@@ -136,12 +160,13 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   InfluxDB         ${influxUrl}  database "${DATABASE}"${influx ? `  (data in ${influx.dir})` : ''}
   Gateway          gw-demo, config ${gatewayConfig}, health http://127.0.0.1:${healthPort}/health
   Live feed        npx tidegate watch --url ${broker.mqttUrl} -u operator --password-file ${operatorSecret}
+  Carbon           npx tidegate carbon compute -c ${carbonConfig} --influx-url ${influxUrl} --from now-1h
   Logs             ${join(dir, 'logs')}/
   Ctrl-C stops everything.
 `);
 
     const arrived = await Promise.race([
-      waitForEveryDriver(influxUrl, DATABASE, 90_000),
+      waitForEveryDriver(influxUrl, DATABASE, 90_000, startedAt),
       interrupted.then(() => false),
     ]);
     if (stopping) return await stopping;

@@ -17,20 +17,30 @@ async function influxql(url: string, db: string, q: string): Promise<{ columns: 
   return body.results?.[0]?.series ?? [];
 }
 
-/** Devices that have at least one point in InfluxDB. */
-export async function devicesWithData(url: string, db: string): Promise<Set<string>> {
+/**
+ * Devices with a point in InfluxDB since `sinceMs`: readings of this run only (the data folder keeps
+ * those of earlier runs, which say nothing about whether this one works).
+ */
+export async function devicesWithData(url: string, db: string, sinceMs = 0): Promise<Set<string>> {
   const found = new Set<string>();
+  const since = `${BigInt(sinceMs) * 1_000_000n}`;
   for (const measurement of new Set(Object.values(DEMO_DEVICES))) {
-    const series = await influxql(url, db, `SHOW TAG VALUES FROM "${measurement}" WITH KEY = "device"`).catch(() => []);
-    for (const s of series) for (const row of s.values) found.add(String(row[1]));
+    const q = `SELECT count(*) FROM "${measurement}" WHERE time >= ${since} GROUP BY "device"`;
+    const series = (await influxql(url, db, q).catch(() => [])) as { tags?: Record<string, string> }[];
+    for (const s of series) if (s.tags?.device) found.add(s.tags.device);
   }
   return found;
 }
 
-export async function waitForEveryDriver(url: string, db: string, timeoutMs: number): Promise<boolean> {
+export async function waitForEveryDriver(
+  url: string,
+  db: string,
+  timeoutMs: number,
+  sinceMs: number,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const found = await devicesWithData(url, db);
+    const found = await devicesWithData(url, db, sinceMs);
     if (Object.keys(DEMO_DEVICES).every((d) => found.has(d))) return true;
     await new Promise((r) => setTimeout(r, 1_000));
   }

@@ -30,8 +30,29 @@ export function fieldValue(raw: unknown, type: FieldType): FieldValue | null {
   }
 }
 
+const NEEDS_QUOTES = /[",\r\n]/;
+
 function csvCell(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/**
+ * A CSV cell straight from InfluxDB's JSON value, without the typed detour of `fieldValue`: integers
+ * arrive as decimal strings (or small numbers) and are written as they are, floats as JavaScript
+ * prints them; only strings can need quotes.
+ */
+function csvFieldCell(raw: unknown, type: FieldType): string {
+  if (raw === null || raw === undefined) return '';
+  switch (type) {
+    case 'integer':
+      return typeof raw === 'string' ? raw : BigInt(raw as number).toString();
+    case 'float':
+      return String(typeof raw === 'number' ? raw : Number(raw));
+    case 'boolean':
+      return raw === true || raw === 'true' ? 'true' : 'false';
+    default:
+      return csvCell(String(raw));
+  }
 }
 
 function jsonValue(v: FieldValue): string {
@@ -45,12 +66,10 @@ export function createFormatter(format: ExportFormat, plan: ExportPlan): RowForm
       return {
         header: () => `${['time', ...tags, ...fields.map((f) => f.name)].map(csvCell).join(',')}\n`,
         row: (r) => {
-          const cells = [formatTime(r.time), ...r.tags.map((t) => csvCell(t ?? ''))];
-          r.fields.forEach((raw, i) => {
-            const v = fieldValue(raw, fields[i]!.type);
-            cells.push(v === null ? '' : csvCell(String(v)));
-          });
-          return `${cells.join(',')}\n`;
+          let line = formatTime(r.time);
+          for (const t of r.tags) line += `,${t === null ? '' : csvCell(t)}`;
+          for (let i = 0; i < r.fields.length; i++) line += `,${csvFieldCell(r.fields[i], fields[i]!.type)}`;
+          return `${line}\n`;
         },
       };
     case 'jsonl':

@@ -8,7 +8,7 @@ import { authParams, type InfluxConnection, InfluxError, parseInfluxJson, type Q
 export async function* queryChunks(
   connection: InfluxConnection,
   statement: string,
-  chunkSize = 10_000,
+  chunkSize = 2_000,
 ): AsyncGenerator<QueryResult> {
   const params = authParams(connection);
   params.set('q', statement);

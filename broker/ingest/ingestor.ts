@@ -7,12 +7,16 @@ import { type ManagedInflux, startManagedInflux } from '../influxdb/managed.js';
 import { ensureSchema } from '../schema/index.js';
 import { createLogger } from '../server/log.js';
 import { type IngestConfig, type IngestOptions, IngestOptionsSchema } from './config.js';
+import { GroupedCommit } from './grouped-acks.js';
 import { type InfluxTarget, InfluxUnavailableError, writeLineProtocol } from './influx-writer.js';
 import { Journal, type JournalBatch } from './journal.js';
 import { LinkLog } from './link-log.js';
 import { decodeDataMessage } from './message.js';
 import { createIngestMetrics } from './metrics.js';
 import { reconnectWithBackoff } from './reconnect.js';
+
+/** /write requests out at once: points are idempotent by series and time, so their order does not matter. */
+const WRITES_IN_FLIGHT = 4;
 
 export interface IngestStats {
   messages: number;
@@ -116,7 +120,10 @@ export async function startIngestor(
   let closing = false;
   let stopping = false;
   let wake: (() => void) | undefined;
+  /** When the oldest row not yet in a batch came (about). */
   let oldestQueuedAt = journal.rows > 0 ? 0 : Number.POSITIVE_INFINITY;
+  let inFlight = 0;
+  const writes = new Set<Promise<void>>();
   const drainWaiters: (() => void)[] = [];
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -127,6 +134,18 @@ export async function startIngestor(
         resolve();
       }
       wake = done;
+    });
+  /** The retry waits of the writes out; `close` cuts them short. */
+  const retryWaits = new Set<() => void>();
+  const backoff = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        retryWaits.delete(done);
+        resolve();
+      }
+      retryWaits.add(done);
     });
 
   const reportRefused = (
@@ -195,35 +214,55 @@ export async function startIngestor(
         influxLink.markDown(`write failed, batch kept: ${(e as Error).message}`);
         stats.influxUp = false;
         if (closing) throw e;
-        await sleep(delay);
+        await backoff(delay);
         if (closing) throw e;
       }
     }
   };
 
+  /**
+   * A full batch goes at once (up to WRITES_IN_FLIGHT out, one while InfluxDB is failing); a partial
+   * one waits maxDelayMs, and while a write is out it keeps filling instead.
+   */
+  const nextWriteIn = (): number => {
+    if (journal.untakenRows === 0) return Number.POSITIVE_INFINITY;
+    if (inFlight >= (stats.influxUp ? WRITES_IN_FLIGHT : 1)) return Number.POSITIVE_INFINITY;
+    if (journal.untakenPoints >= config.batch.maxPoints || drainWaiters.length > 0) return 0;
+    if (inFlight > 0) return Number.POSITIVE_INFINITY;
+    return Math.max(0, config.batch.maxDelayMs - (Date.now() - oldestQueuedAt));
+  };
+
+  const startWrite = (batch: JournalBatch) => {
+    inFlight++;
+    const write = writeBatch(batch)
+      .then(
+        () => {
+          journal.remove(batch);
+          stats.backlog = journal.points;
+          metrics.backlog.set(journal.points);
+        },
+        () => {}, // closing while InfluxDB is down: the batch stays queued for the next start
+      )
+      .finally(() => {
+        inFlight--;
+        writes.delete(write);
+        wake?.();
+      });
+    writes.add(write);
+  };
+
   const writerLoop = (async () => {
     while (!closing) {
-      if (journal.rows === 0) {
-        for (const w of drainWaiters.splice(0)) w();
-        await sleep(60_000);
+      if (journal.rows === 0) for (const w of drainWaiters.splice(0)) w();
+      const wait = nextWriteIn();
+      if (wait > 0) {
+        await sleep(Math.min(wait, 60_000));
         continue;
       }
-      const age = Date.now() - oldestQueuedAt;
-      if (journal.points < config.batch.maxPoints && age < config.batch.maxDelayMs) {
-        await sleep(config.batch.maxDelayMs - age);
-        continue;
-      }
-      const batch = journal.take(config.batch.maxPoints)!;
-      try {
-        await writeBatch(batch);
-      } catch {
-        break; // closing while InfluxDB is down: the batch stays queued for the next start
-      }
-      journal.remove(batch);
-      stats.backlog = journal.points;
-      metrics.backlog.set(journal.points);
-      oldestQueuedAt = journal.rows > 0 ? Date.now() - config.batch.maxDelayMs : Number.POSITIVE_INFINITY;
+      startWrite(journal.take(config.batch.maxPoints)!);
+      oldestQueuedAt = journal.untakenRows > 0 ? Date.now() : Number.POSITIVE_INFINITY;
     }
+    await Promise.all(writes);
   })();
 
   // ---- reader: MQTT → spill queue ----
@@ -244,6 +283,27 @@ export async function startIngestor(
   };
   const filter = config.mqtt.sharedGroup ? `$share/${config.mqtt.sharedGroup}/${topics.allData()}` : topics.allData();
   client = mqtt.connect(config.mqtt.url ?? 'mqtt://127.0.0.1:1883', mqttOptions);
+  /** Points handed to `queued` and not yet committed: they count against spill.maxPoints. */
+  let uncommitted = 0;
+  const queued = new GroupedCommit<{ lines: string; points: number }>(
+    client,
+    (messages) => {
+      const points = messages.reduce((n, m) => n + m.points, 0);
+      uncommitted -= points;
+      journal.appendMany(messages);
+      stats.pointsQueued += points;
+      metrics.pointsQueued.inc(points);
+      stats.backlog = journal.points;
+      metrics.backlog.set(journal.points);
+      if (oldestQueuedAt === Number.POSITIVE_INFINITY) oldestQueuedAt = Date.now();
+      if (journal.untakenPoints >= config.batch.maxPoints || journal.untakenRows === messages.length) wake?.();
+    },
+    (e) => {
+      // Not queued: no PUBACK, the broker keeps the messages. Reconnect so they are sent again.
+      log.error({ err: e.message }, 'spill queue write failed; messages left with the broker');
+      client?.end(true, () => client?.reconnect());
+    },
+  );
   const take = (packet: { topic: string; payload: Buffer | string }, done: () => void) => {
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     stats.messages++;
@@ -260,25 +320,14 @@ export async function startIngestor(
       metrics.uncatalogued.inc(decoded.uncatalogued.length);
       log.debug({ topic: packet.topic, uncatalogued: decoded.uncatalogued }, 'fields outside the catalogue');
     }
+    // The PUBACK that `done` sends waits for the spill queue's commit (GroupedCommit).
     if (decoded.points > 0) {
-      try {
-        journal.append(decoded.lines, decoded.points);
-      } catch (e) {
-        // Not queued: no PUBACK, the broker keeps the message. Reconnect so it is sent again.
-        log.error({ err: (e as Error).message }, 'spill queue write failed; message left with the broker');
-        client?.end(true, () => client?.reconnect());
-        return;
-      }
-      stats.pointsQueued += decoded.points;
-      metrics.pointsQueued.inc(decoded.points);
-      stats.backlog = journal.points;
-      metrics.backlog.set(journal.points);
-      if (oldestQueuedAt === Number.POSITIVE_INFINITY) oldestQueuedAt = Date.now();
-      if (journal.points >= config.batch.maxPoints || journal.rows === 1) wake?.();
+      uncommitted += decoded.points;
+      if (!queued.add({ lines: decoded.lines, points: decoded.points })) return;
     }
     done();
   };
-  const full = () => config.spill.maxPoints !== undefined && journal.points >= config.spill.maxPoints;
+  const full = () => config.spill.maxPoints !== undefined && journal.points + uncommitted >= config.spill.maxPoints;
   // Called once per message, in order; mqtt.js sends the PUBACK only after `done`.
   client.handleMessage = (packet, done) => {
     if (!full()) return take(packet, done);
@@ -320,6 +369,7 @@ export async function startIngestor(
       await new Promise<void>((resolve) => client?.end(false, {}, () => resolve()));
       closing = true;
       wake?.();
+      for (const cut of [...retryWaits]) cut();
       await writerLoop;
       journal.close();
       await managed?.stop();

@@ -3,7 +3,8 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
 export interface JournalBatch {
-  /** The id of the last row in the batch: `remove(lastId)` forgets the batch. */
+  /** The ids of the first and last rows of the batch: `remove` forgets them. */
+  firstId: number;
   lastId: number;
   /** Line protocol, one point per line. */
   text: string;
@@ -13,15 +14,21 @@ export interface JournalBatch {
 /**
  * The ingestor's on-disk queue (SQLite, WAL). Every data message is appended here before the broker
  * gets its PUBACK, and removed only once InfluxDB has answered for its points, so neither a SIGKILL
- * nor an InfluxDB outage loses a reading. Rows leave in the order they came.
+ * nor an InfluxDB outage loses a reading. Rows are taken in the order they came; several batches can
+ * be out at once (a batch is removed when InfluxDB has answered for it, in whatever order).
  */
 export class Journal {
   private readonly db: Database.Database;
   private readonly insert: Database.Statement<[string, number]>;
   private readonly selectFrom: Database.Statement<[number, number]>;
-  private readonly deleteUpTo: Database.Statement<[number]>;
+  private readonly deleteRange: Database.Statement<[number, number]>;
+  private readonly appendAll: (messages: readonly { lines: string; points: number }[]) => void;
   private pendingPoints: number;
   private pendingRows: number;
+  /** Rows up to this id are out in batches; `take` goes on after it. */
+  private takenUpTo = 0;
+  private takenRows = 0;
+  private takenPoints = 0;
 
   constructor(path: string, sync: 'normal' | 'full' = 'normal') {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -34,7 +41,10 @@ export class Journal {
     );
     this.insert = this.db.prepare('INSERT INTO queue (lines, points) VALUES (?, ?)');
     this.selectFrom = this.db.prepare('SELECT id, lines, points FROM queue WHERE id > ? ORDER BY id LIMIT ?');
-    this.deleteUpTo = this.db.prepare('DELETE FROM queue WHERE id <= ?');
+    this.deleteRange = this.db.prepare('DELETE FROM queue WHERE id BETWEEN ? AND ?');
+    this.appendAll = this.db.transaction((messages: readonly { lines: string; points: number }[]) => {
+      for (const m of messages) this.insert.run(m.lines, m.points);
+    });
     const row = this.db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(points), 0) AS p FROM queue').get() as {
       n: number;
       p: number;
@@ -44,11 +54,19 @@ export class Journal {
   }
 
   append(lines: string, points: number): void {
-    this.insert.run(lines, points);
-    this.pendingRows++;
-    this.pendingPoints += points;
+    this.appendMany([{ lines, points }]);
   }
 
+  /** Appends several messages in one transaction (one WAL commit instead of one per message). */
+  appendMany(messages: readonly { lines: string; points: number }[]): void {
+    this.appendAll(messages);
+    for (const m of messages) {
+      this.pendingRows++;
+      this.pendingPoints += m.points;
+    }
+  }
+
+  /** Points in the queue, including those out in batches. */
   get points(): number {
     return this.pendingPoints;
   }
@@ -57,28 +75,47 @@ export class Journal {
     return this.pendingRows;
   }
 
-  /** The oldest rows, up to about `maxPoints` points (at least one row). */
+  /** Points not yet taken into a batch. */
+  get untakenPoints(): number {
+    return this.pendingPoints - this.takenPoints;
+  }
+
+  get untakenRows(): number {
+    return this.pendingRows - this.takenRows;
+  }
+
+  /** The oldest rows not yet taken, up to about `maxPoints` points (at least one row). */
   take(maxPoints: number): JournalBatch | undefined {
     const parts: string[] = [];
     let points = 0;
-    let lastId = 0;
+    let firstId = 0;
+    let lastId = this.takenUpTo;
+    const done = () => {
+      this.takenUpTo = lastId;
+      this.takenRows += parts.length;
+      this.takenPoints += points;
+      return { firstId, lastId, text: parts.join('\n'), points };
+    };
     while (points < maxPoints) {
       const rows = this.selectFrom.all(lastId, 256) as { id: number; lines: string; points: number }[];
       if (rows.length === 0) break;
       for (const r of rows) {
-        if (points > 0 && points + r.points > maxPoints) return { lastId, text: parts.join('\n'), points };
+        if (points > 0 && points + r.points > maxPoints) return done();
         parts.push(r.lines);
         points += r.points;
+        if (!firstId) firstId = r.id;
         lastId = r.id;
       }
     }
-    return parts.length === 0 ? undefined : { lastId, text: parts.join('\n'), points };
+    return parts.length === 0 ? undefined : done();
   }
 
   remove(batch: JournalBatch): void {
-    const removed = this.deleteUpTo.run(batch.lastId).changes;
+    const removed = this.deleteRange.run(batch.firstId, batch.lastId).changes;
     this.pendingRows -= removed;
     this.pendingPoints -= batch.points;
+    this.takenRows -= removed;
+    this.takenPoints -= batch.points;
   }
 
   close(): void {

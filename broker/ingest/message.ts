@@ -1,12 +1,5 @@
-import {
-  decodeLines,
-  encodeLine,
-  type FieldValue,
-  fieldProblem,
-  type LineError,
-  splitLines,
-  type Topics,
-} from '../../wire/index.js';
+import { decodeLine, encodeLine, fieldProblem, type LineError, splitLines, type Topics } from '../../wire/index.js';
+import { scanLine } from './line-scan.js';
 
 export interface DecodedMessage {
   /** Line protocol to store, with `gateway` and `device` tags from the topic; empty when nothing is usable. */
@@ -22,12 +15,6 @@ export interface DecodedMessage {
 }
 
 const MAX_UNCATALOGUED = 10;
-
-function fieldType(value: FieldValue): 'float' | 'integer' | 'string' | 'boolean' {
-  if (typeof value === 'number') return 'float';
-  if (typeof value === 'bigint') return 'integer';
-  return typeof value === 'string' ? 'string' : 'boolean';
-}
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -45,9 +32,9 @@ export function decodeDataMessage(topics: Topics, topic: string, payload: Uint8A
   } catch {
     return { lines: '', points: 0, rejection: { reason: 'payload is not valid UTF-8', errors: [] } };
   }
-  // Each line is checked by the wire decoder; a good line is passed on as written, with the topic's
-  // tags added, unless it names gateway or device itself (then it is re-encoded without them).
-  // Topics.parse has checked both ids against ID_PATTERN: nothing in them needs escaping.
+  // Each line is checked by one pass of `scanLine` (the rules of the wire decoder); a good line is
+  // passed on as written, with the topic's tags added, unless it names gateway or device itself (then
+  // it is re-encoded without them). Topics.parse has checked both ids: nothing in them needs escaping.
   const topicTags = `,device=${parsed.device},gateway=${parsed.gateway}`;
   const out: string[] = [];
   const errors: LineError[] = [];
@@ -56,23 +43,24 @@ export function decodeDataMessage(topics: Topics, topic: string, payload: Uint8A
   for (const raw of splitLines(text)) {
     lineNo++;
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    const decoded = decodeLines(line);
-    for (const e of decoded.errors) errors.push({ ...e, line: lineNo });
-    const reading = decoded.readings[0];
-    if (!reading) continue;
-    for (const [field, value] of Object.entries(reading.fields)) {
-      const problem = fieldProblem(reading.measurement, field, fieldType(value));
-      if (problem && uncatalogued.size < MAX_UNCATALOGUED) uncatalogued.add(problem);
-    }
     let start = 0;
     while (line.charCodeAt(start) === 32) start++;
-    const keyEnd = seriesKeyEnd(line, start);
-    const key = line.slice(start, keyEnd);
-    if (key.includes('gateway=') || key.includes('device=')) {
+    if (start >= line.length || line.charCodeAt(start) === 35 /* # */) continue;
+    const scan = scanLine(line, start);
+    if (!scan.ok) {
+      errors.push({ line: lineNo, column: scan.index + 1, reason: scan.reason, excerpt: line.slice(0, 120) });
+      continue;
+    }
+    for (let f = 0; f < scan.fields.length; f++) {
+      const problem = fieldProblem(scan.measurement, scan.fields[f]!, scan.types[f]);
+      if (problem && uncatalogued.size < MAX_UNCATALOGUED) uncatalogued.add(problem);
+    }
+    if (scan.namesTopicTag) {
+      const reading = decodeLine(line);
       reading.tags.gateway = parsed.gateway;
       reading.tags.device = parsed.device;
       out.push(encodeLine(reading));
-    } else out.push(key + topicTags + line.slice(keyEnd));
+    } else out.push(line.slice(start, scan.keyEnd) + topicTags + line.slice(scan.keyEnd));
   }
   const result: DecodedMessage = { lines: out.join('\n'), points: out.length };
   if (uncatalogued.size > 0) result.uncatalogued = [...uncatalogued];
@@ -83,14 +71,4 @@ export function decodeDataMessage(topics: Topics, topic: string, payload: Uint8A
     };
   else if (out.length === 0) result.rejection = { reason: 'message holds no line', errors: [] };
   return result;
-}
-
-/** Index of the first unescaped space: the end of "measurement,tags". */
-function seriesKeyEnd(line: string, from: number): number {
-  for (let i = from; i < line.length; i++) {
-    const c = line.charCodeAt(i);
-    if (c === 92) i++;
-    else if (c === 32) return i;
-  }
-  return line.length;
 }

@@ -1,5 +1,5 @@
 import type { MqttClient } from 'mqtt';
-import { backoffDelay } from '../../edge/publisher/backoff.js';
+import { backoffDelay } from '../../wire/backoff.js';
 import type { LinkLog } from './link-log.js';
 
 /** From 0.5 s doubling to 30 s, each delay drawn in its upper half: a fleet of clients does not reconnect in step. */

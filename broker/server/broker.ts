@@ -14,7 +14,7 @@ import { createLogger } from './log.js';
 import { createBrokerMetrics } from './metrics.js';
 import { persistenceOptions } from './persistence.js';
 import { watchDurableSessions } from './sessions.js';
-import { generatePassword, hashPassword, type Role, UserDirectory } from './users.js';
+import { generatePassword, hashGeneratedPassword, type Role, UserDirectory } from './users.js';
 
 export interface RunningBroker {
   /** mqtt://host:port of the TCP listener (undefined when none is configured). */
@@ -25,6 +25,8 @@ export interface RunningBroker {
   /** http://host:port: /health, /metrics and the dashboard. */
   httpUrl: string | undefined;
   aedes: Aedes;
+  /** Re-reads the users file now (SIGHUP); connections of removed or changed accounts are closed. */
+  reloadUsers(): void;
   /** The in-process ingestor, when the config enables one. */
   ingestor: Ingestor | undefined;
   config: BrokerConfig;
@@ -67,16 +69,9 @@ export async function startBroker(input: BrokerConfigInput | BrokerConfig, optio
   }
   for (const d of durable) reserved.set(d.clientId, ['ingestor', 'admin']);
 
-  installAuth(
+  const auth = installAuth(
     aedes,
-    {
-      prefix: config.prefix,
-      users,
-      rules: config.acl,
-      maxPayloadBytes: config.limits.maxPayloadBytes,
-      maxConnectionsPerUser: config.limits.maxConnectionsPerUser,
-      reservedClientIds: reserved,
-    },
+    { ...config.limits, prefix: config.prefix, users, rules: config.acl, reservedClientIds: reserved },
     metrics,
     log,
   );
@@ -114,6 +109,7 @@ export async function startBroker(input: BrokerConfigInput | BrokerConfig, optio
       };
     },
     () => [metrics.registry, ...(ingestor ? [ingestor.metrics] : [])],
+    config.listeners.http?.expose,
   );
   const operatorApi = attachOperatorApi({
     aedes,
@@ -125,7 +121,14 @@ export async function startBroker(input: BrokerConfigInput | BrokerConfig, optio
       config.history?.influx ?? (ingest && ingestor ? { ...ingest.influx, url: ingestor.stats.influxUrl } : undefined),
     log: (message, fields) => log.info(fields ?? {}, message),
   });
-  const listeners = await openListeners(aedes, config.listeners, [dashboard, operatorApi.handler, health]);
+  const listeners = await openListeners(aedes, config.listeners, [dashboard, operatorApi.handler, health], {
+    maxConnectBytes: config.limits.maxConnectBytes,
+    maxPayloadBytes: config.limits.maxPayloadBytes,
+    onDrop: (reason, detail) => {
+      metrics.connectionsDropped.inc({ reason });
+      log.debug({ reason, detail: detail.slice(0, 200) }, 'connection dropped');
+    },
+  });
   log.info(
     { mqtt: listeners.mqttUrl, mqtts: listeners.mqttsUrl, http: listeners.httpUrl, ws: listeners.wsUrl },
     'broker listening',
@@ -134,7 +137,7 @@ export async function startBroker(input: BrokerConfigInput | BrokerConfig, optio
   if (ingest) {
     if (!listeners.mqttUrl) throw new Error('ingest: the in-process ingestor needs listeners.mqtt');
     const password = generatePassword();
-    users.addInMemory({ name: IN_PROCESS_INGESTOR, role: 'ingestor', password: await hashPassword(password) });
+    users.addInMemory({ name: IN_PROCESS_INGESTOR, role: 'ingestor', password: hashGeneratedPassword(password) });
     const { startIngestor } = await import('../ingest/ingestor.js');
     const { enabled: _, ...ingestOptions } = ingest;
     ingestor = await startIngestor(
@@ -155,7 +158,7 @@ export async function startBroker(input: BrokerConfigInput | BrokerConfig, optio
   aedes.on('ack', (_packet, client) => {
     if (client && durableIds.has(client.id)) unacked.set(client.id, (unacked.get(client.id) ?? 0) - 1);
   });
-  // aedes sends the PUBACK before it hands a message on: count those acknowledged but not yet handed on.
+  // Messages authorized and not yet handed on (stored and delivered: storeBeforeAck sends the PUBACK after).
   let handingOn = 0;
   let progress = 0;
   const authorize = aedes.authorizePublish;
@@ -194,6 +197,7 @@ export async function startBroker(input: BrokerConfigInput | BrokerConfig, optio
     httpUrl: listeners.httpUrl,
     aedes,
     config,
+    reloadUsers: auth.reloadUsers,
     get ingestor() {
       return ingestor;
     },
@@ -205,6 +209,7 @@ export async function startBroker(input: BrokerConfigInput | BrokerConfig, optio
       // ...then what they had sent is handed on, and durable sessions get a moment to acknowledge it.
       await settle(deadline);
       await ingestor?.close();
+      auth.stop();
       await listeners.close();
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
       await new Promise((r) => setImmediate(r)); // closing clients' last persistence calls

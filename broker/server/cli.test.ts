@@ -13,7 +13,7 @@ const influx = useInflux();
 const dir = tempDir('tidegate-cli-');
 
 describe('tidegate broker user add', () => {
-  it('writes only a scrypt hash and prints the generated password once', async () => {
+  it('writes only a hash and prints the generated password once', async () => {
     const users = join(dir, 'users.yaml');
     const { stdout } = await tidegate('broker', 'user', 'add', 'gw-cli', '--role', 'gateway', '--users', users);
     const password = stdout.trim();

@@ -25,7 +25,68 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').trim();
 }
 
-/** Commands: broker, broker user add, ingest, influx setup. */
+async function usersFileOf(options: { users?: string; config?: string }): Promise<string> {
+  const { loadBrokerConfig } = await import('./index.js');
+  const file = options.users ?? (options.config ? loadBrokerConfig(options.config).usersFile : undefined);
+  if (!file) throw new Error('say which users file: --users FILE, or --config F with usersFile set');
+  return file;
+}
+
+const withFile = (c: Command) =>
+  c
+    .option('-u, --users <file>', 'users file (default: usersFile of --config)')
+    .option('-c, --config <file>', 'broker config whose usersFile to use');
+
+/** broker user add | list | remove | passwd */
+function registerUserCommands(broker: Command): void {
+  const user = broker.command('user').description('manage broker accounts (a running broker re-reads the file)');
+  withFile(user.command('add <name>'))
+    .description('create or replace an account and print its password (the users file keeps only a hash)')
+    .requiredOption(
+      '-r, --role <role>',
+      'gateway | ingestor | operator | admin (a gateway account is named after the gateway id)',
+    )
+    .option('--password-stdin', 'read a person-chosen password from stdin (stored as scrypt) instead of generating one')
+    .action(
+      async (name: string, options: { role: string; users?: string; config?: string; passwordStdin?: boolean }) => {
+        const { addUser, ROLES } = await import('./index.js');
+        const file = await usersFileOf(options);
+        if (!(ROLES as readonly string[]).includes(options.role))
+          throw new Error(`--role ${options.role} is not one of ${ROLES.join(', ')}`);
+        const password = options.passwordStdin ? await readStdin() : undefined;
+        const added = await addUser(file, name, options.role as (typeof ROLES)[number], password);
+        process.stderr.write(`added ${added.role} "${added.name}" to ${file}\n`);
+        if (!options.passwordStdin) process.stdout.write(`${added.password}\n`);
+      },
+    );
+  withFile(user.command('list'))
+    .description('print each account: name, role, and how its password is stored')
+    .action(async (options: { users?: string; config?: string }) => {
+      const { readUsersFile } = await import('./index.js');
+      for (const a of readUsersFile(await usersFileOf(options)).values())
+        process.stdout.write(`${a.name}\t${a.role}\t${a.password.split('$')[0]}\n`);
+    });
+  withFile(user.command('remove <name>'))
+    .description('remove an account; a running broker closes its connections within seconds')
+    .action(async (name: string, options: { users?: string; config?: string }) => {
+      const { removeUser } = await import('./users.js');
+      const file = await usersFileOf(options);
+      removeUser(file, name);
+      process.stderr.write(`removed "${name}" from ${file}\n`);
+    });
+  withFile(user.command('passwd <name>'))
+    .description('give an account a new password (printed once); a running broker closes its connections')
+    .option('--password-stdin', 'read a person-chosen password from stdin instead of generating one')
+    .action(async (name: string, options: { users?: string; config?: string; passwordStdin?: boolean }) => {
+      const { setPassword } = await import('./users.js');
+      const file = await usersFileOf(options);
+      const password = await setPassword(file, name, options.passwordStdin ? await readStdin() : undefined);
+      process.stderr.write(`new password for "${name}" in ${file}\n`);
+      if (!options.passwordStdin) process.stdout.write(`${password}\n`);
+    });
+}
+
+/** Commands: broker, broker user add|list|remove|passwd, ingest, influx setup. */
 export function registerServerCommands(program: Command): void {
   const broker = program
     .command('broker')
@@ -35,36 +96,14 @@ export function registerServerCommands(program: Command): void {
       if (!options.config) throw new Error('tidegate broker needs --config FILE (see config/broker.example.yaml)');
       const { loadBrokerConfig, startBroker } = await import('./index.js');
       const running = await startBroker(loadBrokerConfig(options.config));
+      // As with Mosquitto: SIGHUP re-reads the users file (it is also polled every second).
+      process.on('SIGHUP', () => running.reloadUsers());
       const { readyLine } = await import('./ready-line.js');
       (await import('./log.js')).createLogger('broker').info(readyLine(running));
       untilSignal(() => running.close());
     });
 
-  broker
-    .command('user')
-    .description('manage broker accounts')
-    .command('add <name>')
-    .description('create or replace an account and print its password (the users file keeps only a scrypt hash)')
-    .requiredOption(
-      '-r, --role <role>',
-      'gateway | ingestor | operator | admin (a gateway account is named after the gateway id)',
-    )
-    .option('-u, --users <file>', 'users file (default: usersFile of --config)')
-    .option('-c, --config <file>', 'broker config whose usersFile to use')
-    .option('--password-stdin', 'read the password from stdin instead of generating one')
-    .action(
-      async (name: string, options: { role: string; users?: string; config?: string; passwordStdin?: boolean }) => {
-        const { addUser, loadBrokerConfig, ROLES } = await import('./index.js');
-        const file = options.users ?? (options.config ? loadBrokerConfig(options.config).usersFile : undefined);
-        if (!file) throw new Error('say which users file: --users FILE, or --config F with usersFile set');
-        if (!(ROLES as readonly string[]).includes(options.role))
-          throw new Error(`--role ${options.role} is not one of ${ROLES.join(', ')}`);
-        const password = options.passwordStdin ? await readStdin() : undefined;
-        const user = await addUser(file, name, options.role as (typeof ROLES)[number], password);
-        process.stderr.write(`added ${user.role} "${user.name}" to ${file}\n`);
-        if (!options.passwordStdin) process.stdout.write(`${user.password}\n`);
-      },
-    );
+  registerUserCommands(broker);
 
   program
     .command('ingest')

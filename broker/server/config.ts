@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { parse } from 'yaml';
 import { z } from 'zod';
 import { IngestOptionsSchema } from '../ingest/config.js';
 import { ROLES } from './users.js';
@@ -8,6 +10,8 @@ const Host = z.string().default('127.0.0.1');
 const Port = z.number().int().min(0).max(65535);
 /** A listener may let clients in without a user name, with the role given here (never by default). */
 const Anonymous = z.union([z.literal(false), z.enum(ROLES)]).default(false);
+/** Who may GET /health or /metrics: nobody, clients on this machine, or any client that reaches the listener. */
+const Exposure = z.enum(['off', 'loopback', 'any']).default('loopback');
 
 export const BrokerConfigSchema = z.strictObject({
   prefix: z.string().default('tidegate'),
@@ -17,7 +21,15 @@ export const BrokerConfigSchema = z.strictObject({
     .strictObject({
       mqtt: z.strictObject({ host: Host, port: Port.default(1883), anonymous: Anonymous }).optional(),
       mqtts: z
-        .strictObject({ host: Host, port: Port.default(8883), cert: z.string(), key: z.string(), anonymous: Anonymous })
+        .strictObject({
+          host: Host,
+          port: Port.default(8883),
+          cert: z.string(),
+          key: z.string(),
+          anonymous: Anonymous,
+          /** A connection whose TLS handshake has not completed by then is closed. */
+          handshakeTimeoutMs: z.number().int().positive().default(10_000),
+        })
         .optional(),
       /** Health (/health), metrics (/metrics), the dashboard and MQTT over WebSocket (websocketPath). */
       http: z
@@ -26,6 +38,8 @@ export const BrokerConfigSchema = z.strictObject({
           port: Port.default(8080),
           websocketPath: z.string().startsWith('/').default('/mqtt'),
           anonymous: Anonymous,
+          /** /health and /metrics are served only as deliberately chosen here (loopback by default). */
+          expose: z.strictObject({ health: Exposure, metrics: Exposure }).prefault({}),
         })
         .optional(),
     })
@@ -38,6 +52,19 @@ export const BrokerConfigSchema = z.strictObject({
         .positive()
         .default(256 * 1024),
       maxConnectionsPerUser: z.number().int().positive().default(4),
+      /** All anonymous clients together (they share one principal, "anonymous"). */
+      maxAnonymousConnections: z.number().int().nonnegative().default(100),
+      /** The largest CONNECT accepted: what a connection may make the broker buffer before it logs in. */
+      maxConnectBytes: z
+        .number()
+        .int()
+        .min(64)
+        .default(16 * 1024),
+      loginFailuresPerAccount: z.number().int().positive().default(10),
+      loginFailuresPerAddress: z.number().int().positive().default(30),
+      loginWindowMs: z.number().int().positive().default(60_000),
+      /** Every refused login is answered this long after its CONNECT (no timing oracle, slower guessing). */
+      refusalDelayMs: z.number().int().nonnegative().default(250),
     })
     .prefault({}),
   acl: z
@@ -110,6 +137,10 @@ export function resolveFrom(configFile: string | undefined, path: string): strin
 
 export function loadBrokerConfig(file: string): BrokerConfig {
   const config = loadYaml(file, BrokerConfigSchema);
+  // A config file that says nothing gets durable sessions beside it: memory must be asked for.
+  const raw = parse(readFileSync(file, 'utf8')) as Record<string, unknown> | null;
+  if (!raw || !('persistence' in raw))
+    config.persistence = { type: 'sqlite', path: 'broker-sessions.db', sync: 'normal' };
   const fix = (p: string | undefined) => (p === undefined ? undefined : resolveFrom(file, p));
   config.usersFile = fix(config.usersFile);
   if (config.persistence.type === 'sqlite') config.persistence.path = fix(config.persistence.path)!;

@@ -1,14 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { createServer as createTlsServer } from 'node:tls';
 import type { Aedes } from 'aedes';
 import { WebSocketServer } from 'ws';
-import { anonymousRoleOf } from './auth.js';
 import { batchedWebSocketStream } from './batched-websocket-stream.js';
 import type { BrokerConfig } from './config.js';
+import { connectionInfo } from './connection-info.js';
 import type { HttpHandler } from './http.js';
+import { guardStream, type PacketLimits } from './packet-guard.js';
 import type { Role } from './users.js';
+
+/** What happens to a connection before aedes sees it: the packet guard, and its refusals counted. */
+export interface ListenerGuard extends PacketLimits {
+  /** A connection closed by the guard or a TLS handshake timeout (reason: a short label). */
+  onDrop(reason: string, detail: string): void;
+}
 
 export interface OpenListeners {
   mqttUrl?: string;
@@ -39,6 +47,7 @@ export async function openListeners(
   broker: Aedes,
   listeners: BrokerConfig['listeners'],
   httpHandlers: HttpHandler[],
+  guard: ListenerGuard,
 ): Promise<OpenListeners> {
   const servers: (NetServer | HttpServer)[] = [];
   const sockets = new Set<Socket>();
@@ -49,10 +58,16 @@ export async function openListeners(
       s.once('close', () => sockets.delete(s));
     });
   };
-  const handleAs = (anonymous: Role | false) => (stream: Socket) => {
-    anonymousRoleOf.set(stream, anonymous);
-    broker.handle(stream);
+  const hand = (stream: Duplex, anonymous: Role | false, remoteAddress: string | undefined, req?: unknown) => {
+    const guarded = guardStream(stream, guard, (reason) => guard.onDrop('packet_refused', reason));
+    connectionInfo.set(stream, {
+      anonymous,
+      remoteAddress: remoteAddress ?? 'unknown',
+      connectFacts: guarded.facts,
+    });
+    broker.handle(stream, req as never);
   };
+  const handleAs = (anonymous: Role | false) => (stream: Socket) => hand(stream, anonymous, stream.remoteAddress);
   const result: OpenListeners = {
     async close() {
       for (const s of servers) s.close();
@@ -69,7 +84,15 @@ export async function openListeners(
     }
     if (listeners.mqtts) {
       const l = listeners.mqtts;
-      const server = createTlsServer({ cert: readFileSync(l.cert), key: readFileSync(l.key) }, handleAs(l.anonymous));
+      const server = createTlsServer(
+        { cert: readFileSync(l.cert), key: readFileSync(l.key), handshakeTimeout: l.handshakeTimeoutMs },
+        handleAs(l.anonymous),
+      );
+      // Node reports a handshake timeout (or a bad ClientHello) here but leaves the socket open.
+      server.on('tlsClientError', (e, socket) => {
+        guard.onDrop('tls_handshake', e.message);
+        socket.destroy();
+      });
       track(server);
       result.mqttsUrl = `mqtts://${urlHost(l.host)}:${await listen(server, l.port, l.host)}`;
     }
@@ -80,13 +103,14 @@ export async function openListeners(
         res.writeHead(404, { 'content-type': 'text/plain' });
         res.end('not found\n');
       });
-      const wss = new WebSocketServer({ server, path: l.websocketPath });
+      // ws buffers a whole frame before handing it on (100 MiB by default): no frame may exceed a packet.
+      const maxPayload = Math.max(guard.maxConnectBytes, guard.maxPayloadBytes + 65_535 + 4) + 5;
+      const wss = new WebSocketServer({ server, path: l.websocketPath, maxPayload });
       wss.on('connection', (ws, req) => {
         // One WebSocket frame per event-loop turn, not per piece aedes writes (five per PUBLISH): a browser
         // pays per frame, and the dashboard fell behind at 2,000 messages/s without this.
-        const stream = batchedWebSocketStream(ws);
-        anonymousRoleOf.set(stream, l.anonymous);
-        broker.handle(stream, req);
+        ws.on('error', (e) => guard.onDrop('packet_refused', e.message));
+        hand(batchedWebSocketStream(ws), l.anonymous, req.socket.remoteAddress, req);
       });
       track(server);
       const port = await listen(server, l.port, l.host);

@@ -13,13 +13,19 @@ export function createBrokerMetrics() {
     }),
     connectionsRefused: new Counter({
       name: 'tidegate_broker_connections_refused_total',
-      help: 'MQTT connections refused, by reason',
+      help: 'MQTT connections refused: bad_credentials, throttled, not_authorized, identifier_rejected, client_id_owned, connection_limit',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    connectionsDropped: new Counter({
+      name: 'tidegate_broker_connections_dropped_total',
+      help: 'connections closed before aedes parsed a packet: oversized or malformed packet, TLS handshake timeout',
       labelNames: ['reason'],
       registers: [registry],
     }),
     publishDenied: new Counter({
       name: 'tidegate_broker_publish_denied_total',
-      help: 'PUBLISH packets dropped by the ACL or limits',
+      help: 'PUBLISH packets dropped: reason acl, topic, payload_too_large or not_authenticated',
       labelNames: ['reason'],
       registers: [registry],
     }),

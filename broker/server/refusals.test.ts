@@ -132,7 +132,11 @@ describe('the broker refuses', () => {
     const text = await (await fetch(`${broker.httpUrl}/metrics`)).text();
     const total = (name: string) =>
       [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)$`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
-    expect(total('tidegate_broker_publish_denied_total')).toBe(4);
+    // The oversized payload never reaches aedes: the packet guard closes the connection at its header.
+    expect(total('tidegate_broker_publish_denied_total')).toBe(3);
+    expect(text).toMatch(/^tidegate_broker_connections_dropped_total\{reason="packet_refused"\} 1$/m);
+    expect(text).toMatch(/^tidegate_broker_publish_denied_total\{reason="acl"\} 2$/m);
+    expect(text).toMatch(/^tidegate_broker_publish_denied_total\{reason="topic"\} 1$/m);
     expect(total('tidegate_broker_subscribe_denied_total')).toBe(2);
     expect(total('tidegate_broker_connections_refused_total')).toBe(5);
   });

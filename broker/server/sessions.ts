@@ -4,6 +4,8 @@ import type { Aedes } from 'aedes';
 /** The one call of aedes' persistence API used here: every persistence (memory, Redis, ours) has it. */
 interface OutgoingStore {
   outgoingStream(client: { id: string }): Readable;
+  /** The SQLite persistence counts without reading the messages. */
+  queued?(clientId: string): number;
 }
 
 export interface DurableSession {
@@ -44,6 +46,7 @@ export function watchDurableSessions(aedes: Aedes, sessions: DurableSession[]) {
 
   let cached: { at: number; counts: Promise<number[]> } | undefined;
   const count = async (clientId: string) => {
+    if (store.queued) return store.queued(clientId);
     let n = 0;
     for await (const _ of store.outgoingStream({ id: clientId })) n++;
     return n;

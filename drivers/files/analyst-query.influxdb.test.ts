@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createPrivacyStage } from '../../edge/privacy/index.js';
@@ -31,7 +31,6 @@ describe('analyst query: electricity kgCO2e against tonnes of waste for a zone',
   it('gives the month totals of both, with the companies only as pseudonyms', async () => {
     const dir = tempDir('tidegate-zone-');
     const drop = join(dir, 'drop');
-    const { mkdirSync } = await import('node:fs');
     mkdirSync(drop);
     writeFileSync(join(drop, 'waste-2026-10.csv'), `${OCTOBER.join('\n')}\n`);
     writeFileSync(

@@ -1,15 +1,7 @@
-import {
-  appendFileSync,
-  copyFileSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../../tests/harness/index.js';
 import type { DeviceHandle } from '../driver.js';
 import { recordingSink } from '../records/recording-sink.js';
 import { createDriverRuntime } from '../runtime.js';
@@ -56,7 +48,7 @@ async function openDevice(folder: string, extra: Record<string, unknown> = {}) {
   return { recorder, handle, scan: () => handle.poll!() };
 }
 
-const tempFolder = () => mkdtempSync(join(tmpdir(), 'tidegate-drop-'));
+const tempFolder = () => tempDir('tidegate-drop-');
 const ls = (dir: string) => (existsSync(dir) ? readdirSync(dir).sort() : []);
 
 describe('files driver on a real drop folder', () => {
@@ -164,5 +156,37 @@ describe('files driver on a real drop folder', () => {
     const { scan } = await openDevice(folder, { readOnly: true });
     expect((await scan()).length).toBeGreaterThan(0);
     expect(ls(folder)).toEqual(['waste-2026-09.csv']);
+  });
+});
+
+describe('files driver, JSON drops', () => {
+  it('reads a .json file by its extension, records selected by JSONPath', async () => {
+    const folder = tempFolder();
+    const data = { data: [{ area: 'ile-de-re', date: '2026-08-01', stats: { nights: 1742, beds_occupied: 1407 } }] };
+    writeFileSync(join(folder, 'occupancy-2026-08-01.json'), JSON.stringify(data));
+    const options = filesOptions.parse({
+      folder,
+      minAgeS: 0,
+      json: { records: '$.data[*]' },
+      mapping: {
+        measurement: 'occupancy',
+        tags: { area: 'area' },
+        fields: { nights: 'stats.nights', beds_occupied: 'stats.beds_occupied' },
+        time: { from: 'date', format: 'yyyy-MM-dd', timeZone: 'Europe/Paris' },
+      },
+    });
+    const recorder = recordingSink();
+    const handle = await driver.open(options, {
+      deviceId: 'occupancy-drop',
+      sink: recorder.sink,
+      runtime: createDriverRuntime(),
+      signal: new AbortController().signal,
+    });
+    handles.push(handle);
+    await handle.poll!();
+    await handle.poll!();
+    await handle.poll!();
+    expect(recorder.lines()).toEqual(['occupancy,area=ile-de-re nights=1742,beds_occupied=1407 1785535200000000000']);
+    expect(ls(join(folder, 'done'))).toEqual(['occupancy-2026-08-01.json']);
   });
 });

@@ -49,7 +49,8 @@ export class Settler {
       const same = before !== undefined && before.size === c.size && before.mtimeMs === c.mtimeMs;
       const unchanged = same ? before.unchanged + 1 : 0;
       this.seen.set(c.name, { size: c.size, mtimeMs: c.mtimeMs, unchanged });
-      return unchanged >= this.settleScans && nowMs - c.mtimeMs >= this.minAgeMs;
+      // mtime has sub-millisecond digits, Date.now() not: compare whole milliseconds.
+      return unchanged >= this.settleScans && nowMs - Math.floor(c.mtimeMs) >= this.minAgeMs;
     });
   }
 

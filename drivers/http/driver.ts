@@ -80,6 +80,8 @@ async function open(options: HttpOptions, context: DeviceContext): Promise<Devic
       down = true;
       throw new Error(reason);
     }
+    // Pages no longer on the path (a dated URL of an earlier day, a shorter series): forget them.
+    for (const url of memo.keys()) if (!seen.has(url)) memo.delete(url);
     if (down) context.sink.state('up');
     down = false;
     return out;

@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../../tests/harness/index.js';
 import type { DeviceContext, DeviceHandle } from '../driver.js';
 import { recordingSink } from '../records/recording-sink.js';
 import { createDriverRuntime } from '../runtime.js';
@@ -136,7 +136,7 @@ describe('http driver against a local HTTP server', () => {
   });
 
   it('sends the token from tokenFile; never shows it; refuses credentials in headers', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tidegate-http-'));
+    const dir = tempDir('tidegate-http-');
     const tokenFile = join(dir, 'partner.token');
     writeFileSync(tokenFile, 's3cret-token\n', { mode: 0o600 });
     const { poll, server } = await start({ days: 1, token: 's3cret-token' }, { url: '/occupancy', tokenFile });

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../edge/config/load.js';
+import { tempDir } from '../../tests/harness/index.js';
 import { wasteCsv } from '../files/simulator.js';
 import { type PartnerServer, startPartnerServer } from '../http/simulator.js';
 
@@ -19,7 +19,7 @@ function tidegate(...args: string[]): Promise<{ code: number; stdout: string; st
   });
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'tidegate-partner-'));
+const dir = tempDir('tidegate-partner-');
 const drop = join(dir, 'drop');
 let server: PartnerServer;
 let config: string;
@@ -27,7 +27,6 @@ let config: string;
 beforeAll(async () => {
   server = await startPartnerServer({ from: '2026-08-01', days: 3, token: 'partner-token-1' });
   writeFileSync(join(dir, 'api.token'), 'partner-token-1\n', { mode: 0o600 });
-  const { mkdirSync } = await import('node:fs');
   mkdirSync(drop);
   writeFileSync(join(drop, 'waste-2026-10.csv'), wasteCsv('2026-10', 2));
   config = join(dir, 'gateway.yaml');
@@ -70,7 +69,6 @@ describe('check and probe on partner sources', () => {
   it('check accepts both drivers, and names file, line and key of a mapping mistake', async () => {
     expect(await tidegate('check', config)).toMatchObject({ code: 0, stdout: expect.stringContaining('2 devices') });
     const bad = join(dir, 'bad.yaml');
-    const { readFileSync } = await import('node:fs');
     writeFileSync(
       bad,
       readFileSync(config, 'utf8').replace('unit: t }', 'unit: kWh }').replace('format: json', 'format: xml'),

@@ -175,3 +175,22 @@ describe('readRecords', () => {
     expect(bad.rejected[0]).toMatch(/^bad_json: body: /);
   });
 });
+
+describe('hostile bodies', () => {
+  it('random bytes, as CSV or JSON, never throw: every record is a reading or a counted rejection', async () => {
+    const fc = await import('fast-check');
+    const map = createMapper(wasteMapping, { decimalComma: true });
+    const csv = { format: 'csv' as const, csv: csvSchema.parse({ delimiter: ';', decimalComma: true }) };
+    const json = { format: 'json' as const, json: { records: '$..*' } };
+    const header = Buffer.from('month;company;stream;tonnes\n');
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 400 }), fc.boolean(), (bytes, asCsv) => {
+        const { sink } = collect();
+        const body = asCsv ? Buffer.concat([header, bytes]) : bytes;
+        const summary = readRecords(body, asCsv ? csv : json, map, sink);
+        return summary.readings + summary.skipped + summary.rejections.length >= summary.records;
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

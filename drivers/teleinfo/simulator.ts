@@ -28,10 +28,15 @@ export const DEFAULT_METER: MeterProfile = {
 
 const pad = (n: number, width: number) => String(Math.round(n)).padStart(width, '0');
 
-/** What the simulated meter shows at its n-th frame: apparent power wanders, indexes only grow. */
+/** A real meter sends a frame about every 1.5 s: the index grows by what the home drew meanwhile. */
+const FRAME_S = 1.5;
+const MEAN_W = 1500;
+
+/** What the simulated meter shows at its n-th frame: a home at 1–2 kVA, its index growing with it (about 2.25 kWh an hour). */
 export function meterValues(n: number) {
-  const va = 300 + ((n * 137) % 2500);
-  return { va, amps: Math.max(1, Math.round(va / 230)), volts: 228 + (n % 8), index: 13_444_363 + 7 * n * (n + 1) };
+  const va = 1000 + ((n * 137) % 1000);
+  const index = 13_444_363 + Math.floor((n * MEAN_W * FRAME_S) / 3600);
+  return { va, amps: Math.max(1, Math.round(va / 230)), volts: 228 + (n % 8), index };
 }
 
 function horodate(date: Date): string {

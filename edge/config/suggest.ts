@@ -1,24 +1,29 @@
 import type { z } from 'zod';
 
-/** Levenshtein distance, case-insensitive: `baudrate` is one step from nothing, `baud_rate` one from `baudRate`. */
+/**
+ * Edit distance with swapped neighbours counting as one edit (optimal string alignment), case-insensitive:
+ * `mdoe` is one edit from `mode`, `baudrate` none from `baudRate`.
+ */
 export function editDistance(a: string, b: string): number {
   const s = a.toLowerCase();
   const t = b.toLowerCase();
-  let previous = Array.from({ length: t.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= s.length; i++) {
-    const row = [i];
+  const d: number[][] = Array.from({ length: s.length + 1 }, (_, i) =>
+    Array.from({ length: t.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= s.length; i++)
     for (let j = 1; j <= t.length; j++) {
       const cost = s[i - 1] === t[j - 1] ? 0 : 1;
-      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + cost);
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1])
+        best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = best;
     }
-    previous = row;
-  }
-  return previous[t.length]!;
+  return d[s.length]![t.length]!;
 }
 
-/** The closest candidate within a third of the word's length (at least 1, at most 3 edits), if any. */
+/** The closest candidate within 1 edit for short words, 2 up to 8 letters, 3 beyond; if any. */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
-  const limit = Math.min(3, Math.max(1, Math.floor(word.length / 3)));
+  const limit = word.length <= 4 ? 1 : word.length <= 8 ? 2 : 3;
   let best: { candidate: string; distance: number } | undefined;
   for (const candidate of candidates) {
     const distance = editDistance(word, candidate);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { backoffDelay } from '../../wire/backoff.js';
 import type { BufferedLine } from '../buffer/buffer.js';
-import { backoffDelay } from './backoff.js';
 import { toMessages } from './batches.js';
 
 const row = (seq: number, bytes = 99): BufferedLine => ({

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
+import { backoffDelay } from '../../wire/backoff.js';
 import type { ReadingBuffer } from '../buffer/buffer.js';
-import { backoffDelay } from './backoff.js';
 import { toMessages } from './batches.js';
 
 export interface PublisherOptions {

@@ -7,6 +7,7 @@ import type { ChaosStack } from './stack.js';
  */
 export class Observer {
   private readonly broker = new Set<string>();
+  private readonly ingest = new Set<string>();
   private readonly edgeBroker = new Set<string>();
   private backlogPeak = 0;
   private rejectedAtStart = 0;
@@ -27,6 +28,7 @@ export class Observer {
     await this.sample();
     const parts = [
       `broker /health ${[...this.broker].join('|')}`,
+      `ingest /health ${[...this.ingest].join('|')}`,
       `edge broker link ${[...this.edgeBroker].join('|')}`,
       `backlog peak ${this.backlogPeak}`,
     ];
@@ -39,6 +41,7 @@ export class Observer {
     this.busy = true;
     try {
       this.broker.add(await status(`http://127.0.0.1:${this.stack.brokerHttpPort}/health`));
+      this.ingest.add(await status(`http://127.0.0.1:${this.stack.ingestHttpPort}/health`));
       for (const edge of this.stack.edges) {
         if (!edge.process) {
           this.edgeBroker.add('edge down');

@@ -49,6 +49,7 @@ export class ChaosStack {
   ingestor: Service | undefined;
   brokerPort = 0;
   brokerHttpPort = 0;
+  ingestHttpPort = 0;
   proxy: TcpProxy | undefined;
   private brokerConfig = '';
   private ingestConfig = '';
@@ -60,6 +61,7 @@ export class ChaosStack {
     mkdirSync(dir, { recursive: true });
     this.brokerPort = await freePort();
     this.brokerHttpPort = await freePort();
+    this.ingestHttpPort = await freePort();
     const usersFile = join(dir, 'users.yaml');
     const ingest = await addUser(usersFile, 'ingest', 'ingestor');
     writeFileSync(join(dir, 'ingest.secret'), `${ingest.password}\n`, { mode: 0o600 });
@@ -83,6 +85,7 @@ export class ChaosStack {
         'spill: { path: ingest-queue.db }',
         'batch: { maxPoints: 2000, maxDelayMs: 200 }',
         'retry: { minMs: 100, maxMs: 1000 }',
+        `http: { host: 127.0.0.1, port: ${this.ingestHttpPort} }`,
         '',
       ].join('\n'),
     );
@@ -146,7 +149,12 @@ export class ChaosStack {
     const service = spawnService('node', [CLI, 'ingest', '--config', this.ingestConfig], { env: QUIET });
     this.ingestor = service;
     if (connected)
-      await waitFor(() => service.output().includes('ingestor connected'), 'the ingestor to connect', 90_000, 50);
+      await waitFor(
+        () => /broker (connected|back after)/.test(service.output()),
+        'the ingestor to connect',
+        90_000,
+        50,
+      );
   }
 
   async stopIngestor(signal: NodeJS.Signals): Promise<void> {

@@ -43,7 +43,7 @@ describe('tidegate decode as a technician uses it', () => {
       }
     }
     expect(files).toBeGreaterThan(15);
-  });
+  }, 300_000); // one CLI start per vector, about 20
 
   it('a wrong --mode that refuses every frame exits 1 and names the mode that decodes the bytes', async () => {
     const file = join(DRIVERS, 'teleinfo', 'testdata', 'standard-three-phase.hex');

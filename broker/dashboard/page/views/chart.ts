@@ -96,7 +96,8 @@ export class FieldChart {
           stroke: COLOURS[i % COLOURS.length],
           width: 1.5,
           spanGaps: true,
-          points: { show: false },
+          // A line of a few points (a 6-minute counter, a device just started) shows its points.
+          points: { show: (_u: uPlot, _s: number, i0: number, i1: number) => i1 - i0 < 20, size: 4 },
         })),
       ],
     };

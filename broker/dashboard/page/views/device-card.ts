@@ -81,8 +81,10 @@ export class DeviceCard {
     setText(this.error, recovered ? `recovered from: ${dev.lastError}` : (dev.lastError ?? ''));
     setClass(this.error, 'recovered', Boolean(recovered));
 
-    const names = new Set([...Object.keys(dev.fields), ...dev.history.keys(), ...(stored?.keys() ?? [])]);
-    const key = keyFields(dev, names);
+    const seen = new Set([...Object.keys(dev.fields), ...dev.history.keys(), ...(stored?.keys() ?? [])]);
+    const key = keyFields(dev, seen);
+    // Key fields in the catalogue's order, then the others as they came.
+    const names = new Set([...key, ...seen]);
     let others = 0;
     for (const name of names) {
       const slot = this.slot(name, dev, key.includes(name));

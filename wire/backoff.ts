@@ -1,3 +1,4 @@
+// Both ends of the wire reconnect the same way (gateways to the broker, the ingestor to the broker): one policy, here.
 /** Reconnect delay: doubles from `minMs` to `maxMs`, each delay drawn in [half, full] so gateways do not reconnect in step. */
 export function backoffDelay(
   attempt: number,

@@ -1,6 +1,7 @@
 /**
- * The reference peer of bench/broker-throughput.ts, run as its own process: plain aedes (no accounts,
- * no ACL, memory persistence) on the TCP port given as the first argument.
+ * The reference peer of bench/broker-throughput.ts, run as its own process with plain node (no
+ * loader, as the compiled tidegate broker runs): plain aedes (no accounts, no ACL, memory
+ * persistence) on the TCP port given as the first argument.
  */
 import { createServer } from 'node:net';
 import { Aedes } from 'aedes';
