@@ -173,6 +173,19 @@ describe('the dashboard opened after a night of trouble: kept events and history
       10_000,
     );
     expect(await page.locator('#events-view tbody tr[data-type="device_down"]').count()).toBe(1);
+    await page.fill('#event-device', '');
+    await page.press('#event-device', 'Enter');
+    await page.selectOption('#event-gateway', 'gw-hist-02');
+    await waitFor(
+      async () =>
+        (await page.locator('#events-view tbody tr').count()) > 0 &&
+        (await page.$$eval('#events-view tbody tr td[data-label="Gateway"]', (cells) =>
+          cells.every((c) => c.textContent === 'gw-hist-02'),
+        )),
+      'the gateway filter',
+      10_000,
+    );
+    await page.selectOption('#event-gateway', '');
     await screenshot(page, 'history-events');
   });
 
