@@ -34,6 +34,8 @@ describe('tidegate decode DRIVER < capture', () => {
     ['teleinfo', 'historique-faults', false],
     ['teleinfo', 'standard-single-phase', false],
     ['traffic', 'two-periods-mph', true],
+    ['traffic', 'click512-guide', true],
+    ['pms5003', 'faults', false],
   ];
   for (const [driver, name, clockFromCapture] of cases) {
     it(`${driver} ${name}: line protocol on stdout, one line per rejection on stderr, to the end`, async () => {

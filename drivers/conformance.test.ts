@@ -20,7 +20,8 @@ const dir = (name: string) => join(import.meta.dirname, name);
 
 /** Drivers whose primary document's own examples are not in testdata yet: a known gap, said out loud. */
 const WITHOUT_DOCUMENT_VECTORS: Record<string, string> = {
-  teleinfo: 'the Enedis specifications (NOI-CPT_02E, NOI-CPT_54E) were not readable from here; its vectors are ours',
+  teleinfo:
+    'no example group or frame of Enedis-NOI-CPT_02E or NOI-CPT_54E v3 was readable from here (only the title page of 54E); its vectors are ours',
   pms5003: 'its data manual describes the frame byte by byte but prints no example frame; its vectors are built to it',
 };
 

@@ -81,4 +81,9 @@ describe.each(readdirSync(CASES).filter((name) => existsSync(join(CASES, name, '
     expect(sink.rejections).toEqual(lines(join(dir, 'rejected.txt')) ?? []);
     expect(sink.states).toEqual(lines(join(dir, 'states.txt')) ?? ['up']);
   });
+
+  it('names its source, or is marked as ours', () => {
+    const script = readFileSync(join(CASES, name, 'exchanges.txt'), 'utf8');
+    expect(/^#\s*(source|ours):/im.test(script), 'a "# source:" or "# ours:" line').toBe(true);
+  });
 });

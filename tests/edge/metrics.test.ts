@@ -14,6 +14,9 @@ const flakyDriver: DriverModule = {
     description: 'test: fails every other poll',
     mode: 'poll',
     options: z.strictObject({}),
+    example: {},
+    resources: () => [],
+    emits: () => [], // its `flaky` measurement is a test fixture, outside the catalogue
     async open(_o: unknown, { sink }: { sink: import('../../drivers/driver.js').DeviceSink }) {
       let n = 0;
       return {
