@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DRIVER_NAMES } from '../../drivers/registry.js';
 import { DEFAULT_PREFIX, ID_PATTERN, prefixProblem } from '../../wire/topics.js';
 import { parseDuration, parseSize } from './units.js';
 
@@ -136,7 +137,10 @@ export const COMMON_DEVICE_KEYS = ['id', 'driver', 'every', 'consent'] as const;
 export const DeviceSchema = z
   .looseObject({
     id: id('device id'),
-    driver: z.string().min(1).describe('sds011, teleinfo, traffic or modbus'),
+    driver: z
+      .string()
+      .min(1)
+      .describe(`one of ${DRIVER_NAMES.join(', ')}`),
     every: Duration.optional().describe('poll interval (poll drivers); push drivers report by themselves'),
     consent: z
       .enum(['none', 'daily', 'half-hourly', 'raw'])
