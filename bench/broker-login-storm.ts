@@ -157,7 +157,7 @@ async function plainAedes(): Promise<{ port: number; child: ChildProcess }> {
   const port = await freePort();
   return {
     port,
-    child: await start(process.execPath, ['--import', 'tsx', 'bench/broker-plain-aedes.ts', String(port)], port),
+    child: await start(process.execPath, ['bench/broker-plain-aedes.mjs', String(port)], port),
   };
 }
 
