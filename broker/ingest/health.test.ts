@@ -106,7 +106,11 @@ describe('ingest and durable session health', () => {
       expect(sample(metrics, 'tidegate_ingest_influxdb_up')).toBe(1);
       expect(sample(metrics, 'tidegate_ingest_points_written_total')).toBe(50);
       expect(sample(metrics, 'tidegate_ingest_last_write_timestamp_seconds')).toBeGreaterThan(0);
-      await waitFor(async () => (await brokerHealth()).status === 200, 'broker /health ok with the ingestor back');
+      // The broker counts a session's queue at most every 2 s: wait for a count taken after the drain.
+      await waitFor(async () => {
+        const health = await brokerHealth();
+        return health.status === 200 && health.body.durableSessions[0]?.queued === 0;
+      }, 'broker /health ok with the ingestor back and its queue drained');
       expect((await brokerHealth()).body.durableSessions[0]).toMatchObject({ connected: true, queued: 0, ok: true });
 
       // InfluxDB away: ingest /health says so with the backlog; one log line when it goes, one when it is back.
