@@ -26,18 +26,20 @@ export async function scrapeEdge(edge: EdgeHandle): Promise<{ read: Tally; publi
  */
 export class EdgeCounters {
   private readonly banked = { read: new Map(), published: new Map() } as { read: Tally; published: Tally };
-  private readonly last = new Map<string, { read: Tally; published: Tally }>();
+  private readonly last = new Map<string, { read: Tally; published: Tally; backlog: number }>();
 
   /** Scrapes every running edge; answers the totals since the start. */
-  async totals(edges: EdgeHandle[]): Promise<{ read: Tally; published: Tally }> {
+  async totals(edges: EdgeHandle[]): Promise<{ read: Tally; published: Tally; backlog: number }> {
     for (const edge of edges) if (edge.process) this.last.set(edge.id, await scrapeEdge(edge));
     const read = new Map(this.banked.read);
     const published = new Map(this.banked.published);
+    let backlog = 0;
     for (const seen of this.last.values()) {
       add(read, seen.read);
       add(published, seen.published);
+      backlog += seen.backlog;
     }
-    return { read, published };
+    return { read, published, backlog };
   }
 
   /** Call once an edge process is gone (after a last `totals` while it still answered). */

@@ -11,22 +11,30 @@ export interface Settled extends Balance {
  * Freezes the devices (the simulators), then waits until InfluxDB holds every reading the edges read,
  * or until nothing has moved for `quietMs`: then what is missing is lost. `resumeDevices` after.
  */
-export async function settle(stack: ChaosStack, counters: EdgeCounters, quietMs = 8_000): Promise<Settled> {
+export async function settle(
+  stack: ChaosStack,
+  counters: EdgeCounters,
+  quietMs = 8_000,
+  pendingMs = 60_000,
+): Promise<Settled> {
   for (const edge of stack.edges) stack.freezeSimulators(edge, true);
   // A poll in flight may still end with a reading.
   await new Promise((r) => setTimeout(r, 500));
   let last = '';
   let lastChange = Date.now();
   for (;;) {
-    const { read, published } = await counters.totals(stack.edges);
+    const { read, published, backlog } = await counters.totals(stack.edges);
     const stored = await storedPerDevice(stack.options.influxUrl, stack.options.database);
     const result = balance(read, stored);
-    const now = JSON.stringify([result, sum(published)]);
+    const now = JSON.stringify([result, sum(published), backlog]);
     if (now !== last) {
       last = now;
       lastChange = Date.now();
     }
-    if (result.lost === 0 || Date.now() - lastChange > quietMs)
+    // A reading still in an edge's buffer is not lost, only late (an edge waiting out its reconnect
+    // back-off after a long cut): give it up to `pendingMs` before counting it lost.
+    const quiet = Date.now() - lastChange;
+    if (result.lost === 0 || (quiet > quietMs && backlog === 0) || quiet > pendingMs)
       return { ...result, duplicates: Math.max(0, sum(published) - result.read) };
     await new Promise((r) => setTimeout(r, 250));
   }
