@@ -2,8 +2,7 @@ import type { Logger } from 'pino';
 import type { DeviceState, DriverModule } from '../../drivers/driver.js';
 import { loadDriver } from '../../drivers/registry.js';
 import { createDriverRuntime } from '../../drivers/runtime.js';
-import { EncodeError } from '../../wire/line-protocol/encode.js';
-import type { EventType, GatewayEvent, GatewayStatus } from '../../wire/messages.js';
+import type { GatewayStatus } from '../../wire/messages.js';
 import type { Reading } from '../../wire/reading.js';
 import { Topics } from '../../wire/topics.js';
 import { version } from '../../wire/version.js';
@@ -18,10 +17,9 @@ import { startHealthServer } from '../health/server.js';
 import type { PrivacyStage } from '../privacy/stage.js';
 import { Publisher, redactUrl } from '../publisher/publisher.js';
 import { toBusSettings } from './buses.js';
-import { type RunningDevice, runDevice } from './devices.js';
-import { DistinctTimes } from './distinct-times.js';
-import { deviceOfReleased, privacyStageFor, publishableLocation } from './privacy.js';
-import { RejectionAggregator } from './rejections.js';
+import { runDevice } from './devices.js';
+import { ReadingPipeline } from './pipeline.js';
+import { privacyStageFor } from './privacy.js';
 
 export interface AgentOptions {
   /** Drivers by name (default: the registry's). Tests may add their own. */
@@ -56,234 +54,44 @@ export interface Agent {
  */
 export async function startAgent(loaded: LoadedConfig, options: AgentOptions = {}): Promise<Agent> {
   const { config } = loaded;
-  const gatewayId = config.gateway.id;
-  const log = options.logger ?? createLogger(config.health.logLevel, gatewayId);
+  const log = options.logger ?? createLogger(config.health.logLevel, config.gateway.id);
+  const privacy = options.privacy ?? privacyStageFor(loaded, log);
+  const clock = options.clock ?? systemClock(config.clock.check);
+  const buffer = new ReadingBuffer({ path: config.buffer.path, maxBytes: config.buffer.maxBytes });
   const metrics = createMetrics({
     brokerConnected: () => publisher.connected,
     lastPublishAt: () => publisher.lastPublishAt,
     eventsDroppedOffline: () => publisher.eventsDroppedOffline,
     privacy: () => privacy.counters?.(),
     deviceCounters: () =>
-      [...running].map(([id, device]) => [id, device.counters()] as [string, Record<string, number>]),
+      [...pipeline.running].map(([id, device]) => [id, device.counters()] as [string, Record<string, number>]),
   });
   const topics = new Topics(config.mqtt.topicPrefix);
-  const clock = options.clock ?? systemClock(config.clock.check);
   const guard = new ClockGuard(clock, config.clock.minYear);
-  const startedAt = new Date();
-  const buffer = new ReadingBuffer({ path: config.buffer.path, maxBytes: config.buffer.maxBytes });
-  const privacy = options.privacy ?? privacyStageFor(loaded, log);
-  const rejections = new RejectionAggregator(options.rejectionReportMs ?? 60_000);
-  const running = new Map<string, RunningDevice>();
-  const times = new DistinctTimes();
-  const timers: NodeJS.Timeout[] = [];
-  let stopping = false;
-
-  const isoNow = () => new Date(Number(clock.wallNs() / 1_000_000n)).toISOString();
-  const event = (type: EventType, extra: Omit<GatewayEvent, 'type' | 'gateway' | 'time'> = {}) => {
-    const message: GatewayEvent = { type, gateway: gatewayId, time: isoNow(), ...extra };
-    log[type === 'device_down' || type === 'buffer_dropped' ? 'warn' : 'info']({ event: message }, type);
-    publisher.publishJson(topics.events(gatewayId), message);
-  };
-
-  const publisher = new Publisher({
-    url: config.mqtt.url,
-    clientId: config.mqtt.clientId ?? `tidegate-${gatewayId}`,
-    username: config.mqtt.username,
-    password: loaded.mqttPassword,
-    caFile: config.mqtt.caFile,
-    certFile: config.mqtt.certFile,
-    keyFile: config.mqtt.keyFile,
-    keepaliveMs: config.mqtt.keepalive,
-    reconnectMinMs: config.mqtt.reconnectMin,
-    reconnectMaxMs: config.mqtt.reconnectMax,
-    maxMessageBytes: config.mqtt.maxMessageBytes,
-    dataTopic: (device) => topics.data(gatewayId, device),
-    statusTopic: topics.status(gatewayId),
-    willPayload: () => JSON.stringify({ state: 'offline', gateway: gatewayId, time: isoNow() }),
+  const pipeline = new ReadingPipeline({
+    loaded,
+    log,
+    metrics,
+    topics,
+    clock,
+    guard,
     buffer,
-    logger: log,
-    onConnect: () => publishStatus(),
-    onPublished: (device, n) => metrics.published.inc({ device }, n),
+    privacy,
+    rejectionReportMs: options.rejectionReportMs ?? 60_000,
   });
+  const publisher = createPublisher(loaded, topics, buffer, log, pipeline, metrics);
+  pipeline.publisher = publisher;
 
-  /** A reading past the privacy stage: into the buffer now, or held until the clock is known. */
-  const store = (device: string, tagged: Reading) => {
-    const reading = withSite(tagged, config.gateway.site);
-    try {
-      if (guard.plausible(reading.time)) buffer.add(device, reading);
-      else if (!guard.isKnown) {
-        const mono = clock.monoNs() - (clock.wallNs() - reading.time);
-        buffer.add(device, reading, { mono, boot: clock.bootId });
-        metrics.held.inc({ device });
-      } else return reject(device, 'implausible_time', `time ${reading.time} is before ${config.clock.minYear}`);
-      metrics.buffered.inc({ device });
-    } catch (e) {
-      if (e instanceof EncodeError) return reject(device, 'unencodable', e.message);
-      throw e;
-    }
-  };
-
-  const reject = (device: string, reason: string, detail?: string) => {
-    const record = running.get(device)?.record;
-    if (record) record.rejected++;
-    metrics.rejected.inc({ device, reason });
-    const now = rejections.add(device, detail ? `${reason}: ${detail}` : reason);
-    if (now) event('frame_rejected', now);
-  };
-
-  const setState = (device: string, state: DeviceState, reason?: string) => {
-    const record = running.get(device)?.record;
-    const previous = record?.state;
-    if (record) {
-      record.state = state;
-      if (state === 'down' && reason) record.lastError = reason;
-    }
-    metrics.deviceUp.set({ device }, state === 'up' ? 1 : 0);
-    // A clean stop closes every device: that is not a device going down (no alarm, no event).
-    if (stopping || state === previous || state === 'starting') return;
-    if (state === 'down') event('device_down', { device, reason });
-    if (state === 'up' && previous === 'down') event('device_up', { device });
-    publishStatus();
-  };
-
-  const flush = () => {
-    const result = buffer.flush();
-    for (const [device, count] of result.dropped) {
-      metrics.dropped.inc({ device, reason: 'buffer_full' }, count);
-      event('buffer_dropped', {
-        device,
-        count,
-        reason: `buffer cap of ${config.buffer.maxBytes} bytes reached: oldest dropped`,
-      });
-    }
-    const backlog = buffer.backlog();
-    metrics.backlog.set(backlog.rows);
-    metrics.backlogBytes.set(backlog.bytes);
-    if (result.written || result.deleted) publisher.kick();
-  };
-
-  const checkClock = async () => {
-    if (!(await guard.check())) return;
-    metrics.clockSynced.set(1);
-    const { released, undatable } = buffer.releaseHeld(clock.wallNs(), clock.monoNs(), clock.bootId);
-    event('clock_synced', { count: released });
-    for (const [device, count] of undatable) {
-      metrics.dropped.inc({ device, reason: 'undatable' }, count);
-      event('buffer_dropped', {
-        device,
-        count,
-        reason: 'held in an earlier boot while the clock was not set: cannot be dated',
-      });
-    }
-    publishStatus();
-    publisher.kick();
-  };
-
-  function releaseAggregates() {
-    for (const reading of privacy.tick(clock.wallNs())) {
-      const device = deviceOfReleased(reading);
-      if (device) store(device, reading);
-      else
-        log.error(
-          { measurement: reading.measurement },
-          'an aggregate of the privacy stage names no device: not published',
-        );
-    }
-  }
-
-  function status(): GatewayStatus {
-    const devices: GatewayStatus['devices'] = {};
-    for (const [id, { record }] of running)
-      devices[id] = {
-        state: record.state,
-        driver: record.config.driver,
-        lastReadingAt: record.lastReadingAt?.toISOString() ?? null,
-        readings: record.readings,
-        rejected: record.rejected,
-        ...(record.lastError ? { lastError: record.lastError } : {}),
-      };
-    return {
-      state: 'online',
-      gateway: gatewayId,
-      site: config.gateway.site,
-      version,
-      time: isoNow(),
-      startedAt: startedAt.toISOString(),
-      backlog: buffer.backlog().rows,
-      clockSynced: guard.isKnown,
-      location: publishableLocation(loaded),
-      devices,
-    };
-  }
-
-  function publishStatus() {
-    if (!stopping) publisher.publishJson(topics.status(gatewayId), status(), true);
-  }
-
-  await checkClock();
+  await pipeline.checkClock();
   if (!guard.isKnown) log.warn('the clock is not known to be set: readings are held until it is');
   const health = await startHealthServer(config.health.listen, metrics, () =>
-    healthReport(status(), publisher, config.mqtt.url, buffer.droppedTotal()),
+    healthReport(pipeline.status(), publisher, config.mqtt.url, buffer.droppedTotal()),
   );
   publisher.start();
-  if (options.reloaded) event('config_reloaded', { reason: `${loaded.file} reloaded` });
-
+  if (options.reloaded) pipeline.event('config_reloaded', { reason: `${loaded.file} reloaded` });
   const runtime = createDriverRuntime(toBusSettings(config.buses));
-  for (const device of loaded.devices) {
-    const module = options.drivers?.get(device.driver) ?? (await loadDriver(device.driver));
-    const id = device.id;
-    running.set(
-      id,
-      runDevice(
-        device,
-        module,
-        runtime,
-        {
-          reading(reading) {
-            if (stopping) return;
-            const record = running.get(id)?.record;
-            if (record) {
-              record.readings++;
-              record.lastReadingAt = new Date(Number(reading.time / 1_000_000n));
-              if (record.state !== 'up') setState(id, 'up');
-            }
-            metrics.read.inc({ device: id });
-            const stamped = { ...reading, time: times.next(id, reading.time) };
-            for (const out of privacy.process(id, stamped)) store(id, out);
-          },
-          rejected: (reason, detail) => reject(id, reason, detail),
-          state: (state, reason) => setState(id, state, reason),
-        },
-        {
-          onPollError: (e) => {
-            metrics.pollErrors.inc({ device: id });
-            log.warn({ device: id, err: e.message }, 'poll failed');
-          },
-          onSkip: () => metrics.skipped.inc({ device: id }),
-        },
-      ),
-    );
-  }
-
-  const every = (ms: number, fn: () => unknown) => {
-    const timer = setInterval(() => {
-      try {
-        const result = fn();
-        if (result instanceof Promise)
-          result.catch((e: Error) => log.error({ err: e.message }, 'periodic task failed'));
-      } catch (e) {
-        log.error({ err: (e as Error).message }, 'periodic task failed');
-      }
-    }, ms);
-    timers.push(timer);
-  };
-  every(config.buffer.flushEvery, flush);
-  every(options.clockCheckMs ?? 5000, checkClock);
-  every(30_000, releaseAggregates);
-  every(options.rejectionReportMs ?? 60_000, () => {
-    for (const r of rejections.drain()) event('frame_rejected', r);
-  });
-  every(config.mqtt.statusEvery, publishStatus);
+  await startDevices(loaded, options, runtime, pipeline, metrics, log);
+  const timers = startTimers(config, options, pipeline, log);
   log.info({ devices: loaded.devices.length, broker: redactUrl(config.mqtt.url), version }, 'edge agent started');
 
   return {
@@ -292,18 +100,18 @@ export async function startAgent(loaded: LoadedConfig, options: AgentOptions = {
     publisher,
     clock: guard,
     healthPort: health.port,
-    status,
-    flush,
+    status: () => pipeline.status(),
+    flush: () => pipeline.flush(),
     async stop() {
-      if (stopping) return;
-      stopping = true;
+      if (pipeline.stopping) return;
+      pipeline.stopping = true;
       for (const timer of timers) clearInterval(timer);
-      await Promise.allSettled([...running.values()].map((d) => d.stop()));
+      await Promise.allSettled([...pipeline.running.values()].map((d) => d.stop()));
       log.debug('devices closed');
-      releaseAggregates();
+      pipeline.releaseAggregates();
       privacy.close();
-      flush();
-      await publisher.stop({ ...status(), state: 'offline' });
+      pipeline.flush();
+      await publisher.stop({ ...pipeline.status(), state: 'offline' });
       log.debug('publisher stopped');
       buffer.close();
       await runtime.close();
@@ -313,11 +121,89 @@ export async function startAgent(loaded: LoadedConfig, options: AgentOptions = {
   };
 }
 
-/**
- * Every reading carries its gateway's `site` (docs/data.md's per-site queries group by it). A reading that
- * names a site itself (a partner's record of another site) keeps its own.
- */
-export function withSite(reading: Reading, site: string | undefined): Reading {
-  if (site === undefined || reading.tags.site !== undefined) return reading;
-  return { ...reading, tags: { ...reading.tags, site } };
+function createPublisher(
+  loaded: LoadedConfig,
+  topics: Topics,
+  buffer: ReadingBuffer,
+  log: Logger,
+  pipeline: ReadingPipeline,
+  metrics: Metrics,
+): Publisher {
+  const { mqtt, gateway } = loaded.config;
+  return new Publisher({
+    url: mqtt.url,
+    clientId: mqtt.clientId ?? `tidegate-${gateway.id}`,
+    username: mqtt.username,
+    password: loaded.mqttPassword,
+    caFile: mqtt.caFile,
+    certFile: mqtt.certFile,
+    keyFile: mqtt.keyFile,
+    keepaliveMs: mqtt.keepalive,
+    reconnectMinMs: mqtt.reconnectMin,
+    reconnectMaxMs: mqtt.reconnectMax,
+    maxMessageBytes: mqtt.maxMessageBytes,
+    dataTopic: (device) => topics.data(gateway.id, device),
+    statusTopic: topics.status(gateway.id),
+    willPayload: () => JSON.stringify({ state: 'offline', gateway: gateway.id, time: pipeline.isoNow() }),
+    buffer,
+    logger: log,
+    onConnect: () => pipeline.publishStatus(),
+    onPublished: (device, n) => metrics.published.inc({ device }, n),
+  });
+}
+
+/** Each configured device on its driver, reporting into the pipeline. */
+async function startDevices(
+  loaded: LoadedConfig,
+  options: AgentOptions,
+  runtime: ReturnType<typeof createDriverRuntime>,
+  pipeline: ReadingPipeline,
+  metrics: Metrics,
+  log: Logger,
+): Promise<void> {
+  for (const device of loaded.devices) {
+    const module = options.drivers?.get(device.driver) ?? (await loadDriver(device.driver));
+    const id = device.id;
+    const sink = {
+      reading: (reading: Reading) => pipeline.reading(id, reading),
+      rejected: (reason: string, detail?: string) => pipeline.reject(id, reason, detail),
+      state: (state: DeviceState, reason?: string) => pipeline.setState(id, state, reason),
+    };
+    const hooks = {
+      onPollError: (e: Error) => {
+        metrics.pollErrors.inc({ device: id });
+        log.warn({ device: id, err: e.message }, 'poll failed');
+      },
+      onSkip: () => metrics.skipped.inc({ device: id }),
+    };
+    pipeline.running.set(id, runDevice(device, module, runtime, sink, hooks));
+  }
+}
+
+/** Buffer flushes, clock checks, aggregates, rejection reports and the status, each on its period. */
+function startTimers(
+  config: LoadedConfig['config'],
+  options: AgentOptions,
+  pipeline: ReadingPipeline,
+  log: Logger,
+): NodeJS.Timeout[] {
+  const every = (ms: number, fn: () => unknown) =>
+    setInterval(() => {
+      try {
+        const result = fn();
+        if (result instanceof Promise)
+          result.catch((e: Error) => log.error({ err: e.message }, 'periodic task failed'));
+      } catch (e) {
+        log.error({ err: (e as Error).message }, 'periodic task failed');
+      }
+    }, ms);
+  return [
+    every(config.buffer.flushEvery, () => pipeline.flush()),
+    every(options.clockCheckMs ?? 5000, () => pipeline.checkClock()),
+    every(30_000, () => pipeline.releaseAggregates()),
+    every(options.rejectionReportMs ?? 60_000, () => {
+      for (const r of pipeline.rejections.drain()) pipeline.event('frame_rejected', r);
+    }),
+    every(config.mqtt.statusEvery, () => pipeline.publishStatus()),
+  ];
 }
