@@ -32,7 +32,7 @@ export function fieldValue(raw: unknown, type: FieldType): FieldValue | null {
 
 const NEEDS_QUOTES = /[",\r\n]/;
 
-function csvCell(text: string): string {
+export function csvCell(text: string): string {
   return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
@@ -41,7 +41,7 @@ function csvCell(text: string): string {
  * arrive as decimal strings (or small numbers) and are written as they are, floats as JavaScript
  * prints them; only strings can need quotes.
  */
-function csvFieldCell(raw: unknown, type: FieldType): string {
+export function csvFieldCell(raw: unknown, type: FieldType): string {
   if (raw === null || raw === undefined) return '';
   switch (type) {
     case 'integer':
