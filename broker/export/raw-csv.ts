@@ -207,18 +207,30 @@ function stringCell(value: string, kind: number): string {
 const DIGITS = /^-?\d+$/;
 const BIG_INTEGER = /^-?\d{16,}$/;
 
-/** A number, true, false or null as the parsed path would write it. */
+/**
+ * A number, true, false or null as the parsed path would write it. InfluxDB's JSON (Go's encoding/json)
+ * writes a float as JavaScript prints it (shortest exact digits, exponent below 1e-6 and from 1e21) except
+ * for negative zero; integers are plain digits.
+ */
 function scalarCell(token: string, kind: number): string {
   switch (kind) {
     case TIME:
       return formatTimeText(token);
     case SKIP:
       return '';
+    case KIND.float: {
+      const c = token.charCodeAt(0);
+      if ((c >= 48 && c <= 57) || (c === 45 && token !== '-0')) return token;
+      break;
+    }
+    case KIND.integer:
+      if (DIGITS.test(token)) return token;
+      break;
+    case KIND.boolean:
+      if (token === 'true' || token === 'false') return token;
+      break;
   }
   if (token === 'null') return '';
-  if (kind === KIND.float && token !== 'true' && token !== 'false') return String(Number(token));
-  if (kind === KIND.integer && DIGITS.test(token)) return token;
-  if (kind === KIND.boolean && (token === 'true' || token === 'false')) return token;
   // A value of another type than its field's (a type conflict between shards): what the parsed path does.
   const value: unknown = BIG_INTEGER.test(token) ? token : JSON.parse(token);
   return kind === TAG ? csvCell(String(value)) : csvFieldCell(value, TYPE_OF[kind]!);
