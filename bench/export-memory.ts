@@ -12,6 +12,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { type IncomingMessage, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -64,17 +65,24 @@ async function child(kind: string, url: string, from: bigint, to: bigint): Promi
     q: `SELECT * FROM air_quality WHERE time >= ${from} AND time < ${to}`,
     epoch: 'ns',
   });
-  if (kind === 'raw') params.set('chunked', 'true');
-  // Uncompressed, as `tidegate export` asks: on loopback gzip only costs CPU on both sides.
-  const res = await fetch(`${url}/query`, { method: 'POST', body: params, headers: { 'Accept-Encoding': 'identity' } });
   if (kind === 'raw') {
+    // The peer: node:http, the lightest reader Node has (fetch costs a third more CPU), bytes dropped.
+    params.set('chunked', 'true');
     let newlines = 0;
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>)
+    for await (const chunk of await post(`${url}/query`, params.toString()))
       for (const b of chunk) if (b === 10) newlines++;
     return newlines * 10_000; // InfluxDB's default chunk_size rows per JSON line (the last one may hold fewer)
   }
+  const res = await fetch(`${url}/query`, { method: 'POST', body: params, headers: { 'Accept-Encoding': 'identity' } });
   const body = JSON.parse(await res.text()) as { results: { series: { values: unknown[] }[] }[] };
   return body.results[0]!.series[0]!.values.length;
+}
+
+function post(url: string, body: string): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    req.on('response', resolve).on('error', reject).end(body);
+  });
 }
 
 async function timed(command: string[]): Promise<{ seconds: number; rssMb: number; rows: number }> {

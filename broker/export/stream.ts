@@ -1,4 +1,11 @@
-import { authParams, type InfluxConnection, InfluxError, parseInfluxJson, type QueryResult } from '../schema/http.js';
+import {
+  authParams,
+  type InfluxConnection,
+  InfluxError,
+  openQuery,
+  parseInfluxJson,
+  type QueryResult,
+} from '../schema/http.js';
 
 /**
  * Runs one query with `chunked=true` and yields InfluxDB's chunks one at a time as they arrive, as text:
@@ -16,21 +23,12 @@ export async function* queryLines(
   params.set('epoch', 'ns');
   params.set('chunked', 'true');
   params.set('chunk_size', String(chunkSize));
-  let res: Response;
-  try {
-    // fetch asks for gzip by default; InfluxDB then spends CPU compressing what we spend CPU inflating, for
-    // nothing on loopback or a LAN (an export's rate is about a third higher without).
-    const headers = { 'Accept-Encoding': 'identity' };
-    res = await fetch(`${connection.url}/query`, { method: 'POST', body: params, headers });
-  } catch (e) {
-    throw new InfluxError(statement, `cannot reach ${connection.url} (${(e as Error).message})`);
-  }
-  if (!res.ok || !res.body) throw new InfluxError(statement, `HTTP ${res.status} ${await res.text()}`);
+  const res = await openQuery(connection, params);
   const decoder = new TextDecoder();
   // A chunk line can be megabytes long and arrive in many reads: keep the pieces and look for the end of
   // the line only in each new piece, instead of rescanning a growing string.
   let pieces: string[] = [];
-  for await (const bytes of res.body as unknown as AsyncIterable<Uint8Array>) {
+  for await (const bytes of res as AsyncIterable<Buffer>) {
     let text = decoder.decode(bytes, { stream: true });
     let nl = text.indexOf('\n');
     while (nl >= 0) {
@@ -63,4 +61,14 @@ export async function* queryChunks(
   chunkSize = 2_000,
 ): AsyncGenerator<QueryResult> {
   for await (const line of queryLines(connection, statement, chunkSize)) yield* parseChunk(line, statement);
+}
+
+/** Every row of each statement's series, in statement order, read from a chunked answer. */
+export async function queryValues(connection: InfluxConnection, statements: string[]): Promise<unknown[][][]> {
+  const values: unknown[][][] = statements.map(() => []);
+  const statement = statements.join('; ');
+  for await (const result of queryChunks(connection, statement)) {
+    for (const series of result.series ?? []) values[result.statement_id]?.push(...(series.values ?? []));
+  }
+  return values;
 }
