@@ -146,6 +146,7 @@ function scanChunk(line: string, layoutOf: (columnsJson: string) => Layout | nul
 function scanValues(line: string, i: number, layout: Layout) {
   const { slot, kind, cells } = layout;
   const width = slot.length;
+  const length = line.length;
   let text = '';
   let rows = 0;
   let lastTime: string | undefined;
@@ -163,8 +164,9 @@ function scanValues(line: string, i: number, layout: Layout) {
         i = end + 1;
       } else {
         let end = i;
-        for (let ch = line.charCodeAt(end); ch !== 44 && ch !== 93; ch = line.charCodeAt(end)) {
-          if (Number.isNaN(ch)) throw new NotTheExpectedShape();
+        while (end < length) {
+          const ch = line.charCodeAt(end);
+          if (ch === 44 || ch === 93) break;
           end++;
         }
         const token = line.slice(i, end);
@@ -176,9 +178,7 @@ function scanValues(line: string, i: number, layout: Layout) {
       if (line.charCodeAt(i) !== (col === width - 1 ? 93 : 44)) throw new NotTheExpectedShape();
       i++;
     }
-    let row = cells[0]!;
-    for (let s = 1; s < cells.length; s++) row += `,${cells[s]}`;
-    text += `${row}\n`;
+    text += `${cells.join(',')}\n`;
     rows++;
     const next = line.charCodeAt(i++);
     if (next === 93) return { text, rows, lastTime, end: i };
