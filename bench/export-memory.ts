@@ -131,7 +131,7 @@ async function main(): Promise<void> {
       ]);
     type Result = { rows: number; seconds: number; rssMb: number };
     const rounds = { peer: [] as Result[], csv: [] as Result[], idle: [] as Result[] };
-    for (let r = 0; r < (QUICK ? 3 : 3); r++) {
+    for (let r = 0; r < 5; r++) {
       rounds.peer.push({ ...(await measure('raw', to)), rows: POINTS });
       rounds.csv.push(await measure('export-csv', to));
       rounds.idle.push(await measure('idle', to));
