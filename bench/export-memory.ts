@@ -164,6 +164,15 @@ async function main(): Promise<void> {
     console.log(
       `rounds (s): peer ${rounds.peer.map((x) => x.seconds.toFixed(1)).join(', ')}; csv ${rounds.csv.map((x) => x.seconds.toFixed(1)).join(', ')}`,
     );
+    // Each round's export against the peer measured just before it: steadier than a ratio of medians when
+    // the machine's load moves between rounds.
+    const rateRatios = rounds.csv.map((c, r) => c.rows / c.seconds / (rounds.peer[r]!.rows / rounds.peer[r]!.seconds));
+    const memoryRatios = rounds.csv.map(
+      (c, r) => (c.rssMb - rounds.idle[r]!.rssMb) / Math.max(1, rounds.peer[r]!.rssMb - rounds.idle[r]!.rssMb),
+    );
+    console.log(
+      `per round, export / peer: rate ${rateRatios.map((x) => x.toFixed(2)).join(', ')} (median ${median(rateRatios).toFixed(2)}×); memory above the baseline ${memoryRatios.map((x) => x.toFixed(2)).join(', ')} (median ${median(memoryRatios).toFixed(2)}×)`,
+    );
     if (QUICK) return;
 
     const cases: { name: string; rows: number; seconds: number; rssMb: number }[] = [];
