@@ -21,7 +21,7 @@ const dir = (name: string) => join(import.meta.dirname, name);
 /** Drivers whose primary document's own examples are not in testdata yet: a known gap, said out loud. */
 const WITHOUT_DOCUMENT_VECTORS: Record<string, string> = {
   teleinfo:
-    'no example group or frame of Enedis-NOI-CPT_02E or NOI-CPT_54E v3 was readable from here (only the title page of 54E); its vectors are ours',
+    'no example group or frame of Enedis-NOI-CPT_02E or NOI-CPT_54E v3 was readable from here (only the title page of 54E); its vectors are ours and frames from Enedis-OSS/TIC2WebSocket (peer)',
   pms5003: 'its data manual describes the frame byte by byte but prints no example frame; its vectors are built to it',
 };
 
@@ -106,15 +106,19 @@ describe.each(DRIVER_NAMES)('driver %s', (name) => {
     expect(emissionProblems(driver.emits(driver.options.parse(driver.example)))).toEqual([]);
   });
 
-  it('decodes its documented vectors, each naming its source or marked as ours', async () => {
+  // `# source:` a document's own example (document, section, page); `# peer:` bytes published by another
+  // implementation (repository, path, commit), not printed in the document; `# ours:` built here.
+  it('decodes its documented vectors, each naming its source, its peer or marked as ours', async () => {
     const { decoder, driver } = await load();
     const testdata = join(dir(name), 'testdata');
     const hexFiles = existsSync(testdata) ? readdirSync(testdata).filter((f) => f.endsWith('.hex')) : [];
     if (!decoder) return; // a driver without a stream decoder (modbus) proves its frames in its own cases
-    const sources = hexFiles.map((f) => /^#\s*(source|ours):/im.exec(readFileSync(join(testdata, f), 'utf8'))?.[1]);
+    const sources = hexFiles.map(
+      (f) => /^#\s*(source|peer|ours):/im.exec(readFileSync(join(testdata, f), 'utf8'))?.[1],
+    );
     expect(
       hexFiles.filter((_, i) => sources[i] === undefined),
-      'vectors without a "# source:" or "# ours:" line',
+      'vectors without a "# source:", "# peer:" or "# ours:" line',
     ).toEqual([]);
     const documented = sources.filter((s) => s?.toLowerCase() === 'source').length;
     if (WITHOUT_DOCUMENT_VECTORS[name]) expect(documented, 'a gap listed but closed: remove it').toBe(0);

@@ -6,6 +6,7 @@ import { createServer as createTlsServer } from 'node:tls';
 import type { Aedes } from 'aedes';
 import { WebSocketServer } from 'ws';
 import { batchedWebSocketStream } from './batched-websocket-stream.js';
+import { coalesceWrites } from './coalesce-writes.js';
 import type { BrokerConfig } from './config.js';
 import { connectionInfo } from './connection-info.js';
 import type { HttpHandler } from './http.js';
@@ -67,7 +68,10 @@ export async function openListeners(
     });
     broker.handle(stream, req as never);
   };
-  const handleAs = (anonymous: Role | false) => (stream: Socket) => hand(stream, anonymous, stream.remoteAddress);
+  const handleAs = (anonymous: Role | false) => (stream: Socket) => {
+    coalesceWrites(stream);
+    hand(stream, anonymous, stream.remoteAddress);
+  };
   const result: OpenListeners = {
     async close() {
       for (const s of servers) s.close();

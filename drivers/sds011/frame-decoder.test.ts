@@ -23,9 +23,24 @@ describe('sds011 test vectors (testdata/*.hex → *.lp, *.err)', () => {
     expect(reading?.identifiers).toEqual(['serial']);
   });
 
-  it('encodes the published host commands', () => {
-    const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex').toUpperCase();
+  const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex').toUpperCase();
+
+  it('encodes the host commands printed in Laser Dust Sensor Control Protocol V1.3, §3 Command', () => {
+    const a160 = 0xa160;
+    // 1) Set data reporting mode (p. 3): set sensor A160 to report query mode
+    expect(hex(commands.setReportingMode('query', a160))).toBe('AAB402010100000000000000000000A16005AB');
+    // 2) Query data command (p. 4): any sensor, then sensor A160
     expect(hex(commands.queryData())).toBe('AAB404000000000000000000000000FFFF02AB');
+    expect(hex(commands.queryData(a160))).toBe('AAB404000000000000000000000000A16005AB');
+    // 4) Set sleep and work (p. 7): sleep, work
+    expect(hex(commands.setWorking(false, a160))).toBe('AAB406010000000000000000000000A16008AB');
+    expect(hex(commands.setWorking(true, a160))).toBe('AAB406010100000000000000000000A16009AB');
+    // 5) Set working period (p. 8): 1 minute, 0 (continuous)
+    expect(hex(commands.setWorkingPeriod(1, a160))).toBe('AAB408010100000000000000000000A1600BAB');
+    expect(hex(commands.setWorkingPeriod(0, a160))).toBe('AAB408010000000000000000000000A1600AAB');
+  });
+
+  it('encodes the commands it sends to any sensor (FF FF), checksums as the document defines them', () => {
     expect(hex(commands.setReportingMode('query'))).toBe('AAB402010100000000000000000000FFFF02AB');
     expect(hex(commands.setWorking(false))).toBe('AAB406010000000000000000000000FFFF05AB');
     expect(hex(commands.setWorkingPeriod(1))).toBe('AAB408010100000000000000000000FFFF08AB');

@@ -17,8 +17,18 @@ describe('teleinfo test vectors (testdata/*.hex → *.lp, *.err; *.mode picks st
     });
   }
 
-  it('computes the checksums published in real captures, spaces included', () => {
-    const last = (group: Uint8Array) => String.fromCharCode(group[group.length - 2] as number);
+  const last = (group: Uint8Array) => String.fromCharCode(group[group.length - 2] as number);
+
+  it('computes the checksums of Enedis-OSS/TIC2WebSocket test frames (Enedis), spaces and empty data included', () => {
+    expect(last(encodeGroup('historique', 'ADCO', '812164417227'))).toBe('D');
+    expect(last(encodeGroup('historique', 'PTEC', 'TH..'))).toBe('$');
+    expect(last(encodeGroup('standard', 'DATE', '', 'E170915101601'))).toBe('>');
+    expect(last(encodeGroup('standard', 'EASD01', '000000000'))).toBe(' ');
+    expect(last(encodeGroup('standard', 'SMAXSN', '00000', 'E170915100926'))).toBe('3');
+    expect(last(encodeGroup('standard', 'NGTF', 'H PLEINE/CREUSE '))).toBe('\\');
+  });
+
+  it('computes the checksums of groups seen in meter captures other projects published, spaces included', () => {
     expect(last(encodeGroup('historique', 'PTEC', 'HP..'))).toBe(' ');
     expect(last(encodeGroup('historique', 'IINST', '002'))).toBe('Y');
     expect(last(encodeGroup('historique', 'MOTDETAT', '000000'))).toBe('B');
