@@ -1,4 +1,7 @@
+import { request } from 'node:http';
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { exportMeasurement } from '../../broker/export/export.js';
 import { createFormatter } from '../../broker/export/formats.js';
 import { type ExportPlan, planExport } from '../../broker/export/plan.js';
 import { createRawCsvChunks } from '../../broker/export/raw-csv.js';
@@ -171,5 +174,61 @@ describe('raw CSV export scanned from InfluxDB JSON', () => {
     const texts = odd.map((line) => raw.convert(line, 'q').text);
     expect(texts).toEqual(['', '2026-01-01T00:00:00Z,d,s,true,1,2,x\n', '2026-01-01T00:00:00Z,,,,1.5,,\n']);
     expect(raw.counts).toEqual({ scanned: 0, parsed: 3 });
+  });
+
+  it("ends with InfluxDB's error when the query is killed mid-export, where InfluxDB's CSV ends quietly", async () => {
+    await influx().createDatabase(DB);
+    const lines: string[] = [];
+    for (let i = 0; i < 100_000; i++)
+      lines.push(`long,device=d${i % 10} v=${i},note="${'x'.repeat(40)}" ${T0 + BigInt(i) * 1_000_000n}`);
+    expect((await influx().write(DB, lines.join('\n'))).status).toBe(204);
+    const killRunningSelect = async () => {
+      const shown = await influx().query('SHOW QUERIES', DB);
+      const running = (shown.results[0]?.series?.[0]?.values ?? []).find((v) => String(v[1]).startsWith('SELECT'));
+      expect(running, JSON.stringify(shown)).toBeDefined();
+      await influx().query(`KILL QUERY ${running![0]}`, DB);
+    };
+
+    // The export's output stops taking rows after the first ones, so the query stays running, then is killed.
+    let written = 0;
+    let resume: (() => void) | undefined;
+    const output = new Writable({
+      highWaterMark: 1,
+      write(chunk: Buffer, _encoding, callback) {
+        written += chunk.length;
+        if (written > 50_000 && !resume) resume = callback;
+        else callback();
+      },
+    });
+    const request_ = { measurement: 'long', where: [], fromNs: T0, toNs: T0 + 10n ** 12n, fn: 'mean' as const };
+    const exported = exportMeasurement(conn(), { ...request_, format: 'csv', chunk: '1d' }, output, {
+      progress: { update() {}, finish() {} },
+    });
+    exported.catch(() => {});
+    await expect.poll(() => resume !== undefined).toBe(true);
+    await killRunningSelect();
+    resume!();
+    await expect(exported).rejects.toThrow('query interrupted');
+    expect(written).toBeLessThan(100_000 * 60); // it did end early
+
+    // The same query as CSV from InfluxDB, read after the kill: the rows so far, then nothing to say why.
+    const params = new URLSearchParams({ db: DB, q: 'SELECT * FROM long', chunked: 'true', chunk_size: '500' });
+    const res = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
+      const req = request(`${influx().url}/query`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/csv' },
+      });
+      req.on('response', resolve).on('error', reject).end(params.toString());
+    });
+    res.pause();
+    await new Promise((r) => setTimeout(r, 300));
+    await killRunningSelect();
+    let csv = '';
+    for await (const b of res) csv += b;
+    expect(res.statusCode).toBe(200);
+    const rows = csv.trimEnd().split('\n');
+    expect(rows.length).toBeGreaterThan(1);
+    expect(rows.length).toBeLessThan(100_000);
+    expect(csv).not.toContain('interrupted');
   });
 });
