@@ -1,7 +1,8 @@
+import type { QueryResult } from '../schema/http.js';
 import { csvCell, csvFieldCell, type RowFormatter } from './formats.js';
 import type { ExportPlan, FieldType } from './plan.js';
 import { rawRows, rawTagColumns } from './rows.js';
-import { parseChunk } from './stream.js';
+import { chunkResults, parseChunk } from './stream.js';
 import { formatTimeText } from './time.js';
 
 /** The CSV text of one chunk, its row count and the time of its last row. */
@@ -72,14 +73,17 @@ export function createRawCsvChunks(plan: ExportPlan, formatter: RowFormatter): R
     return { text, rows, lastTime };
   };
   const convert = (line: string, statement: string): CsvChunk => {
-    let scanned: { text: string; rows: number; lastTime: string | undefined; envelope: string; series: number };
+    let scanned: ReturnType<typeof scanChunk>;
+    let envelope: { error?: string; results?: QueryResult[] };
     try {
       scanned = scanChunk(line, layoutOf);
+      // Without its values the chunk holds no int64 that JSON.parse would round: no big-integer pass.
+      envelope = JSON.parse(scanned.envelope);
     } catch (e) {
       if (e instanceof NotTheExpectedShape || e instanceof SyntaxError) return slow(line, statement);
       throw e;
     }
-    const results = parseChunk(scanned.envelope, statement);
+    const results = chunkResults(envelope, statement);
     const series = results.reduce((n, r) => n + (r.series?.length ?? 0), 0);
     if (series !== scanned.series) return slow(line, statement);
     counts.scanned++;

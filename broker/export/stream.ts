@@ -48,7 +48,11 @@ export async function* queryLines(
 
 /** The results of one chunk line; an error InfluxDB reports in it (a killed query, a limit) is thrown. */
 export function parseChunk(line: string, statement: string): QueryResult[] {
-  const body = parseInfluxJson<{ error?: string; results?: QueryResult[] }>(line);
+  return chunkResults(parseInfluxJson(line), statement);
+}
+
+/** The results of a parsed chunk, or InfluxDB's error in it thrown. */
+export function chunkResults(body: { error?: string; results?: QueryResult[] }, statement: string): QueryResult[] {
   const error = body.error ?? body.results?.find((r) => r.error)?.error;
   if (error) throw new InfluxError(statement, error);
   return body.results ?? [];
