@@ -1,5 +1,4 @@
 import { type IncomingMessage, request } from 'node:http';
-import { request as requestTls } from 'node:https';
 
 /**
  * The small part of InfluxDB 1.x's HTTP API that the schema, carbon and export code need: InfluxQL over
@@ -60,11 +59,11 @@ export function authParams(connection: InfluxConnection): URLSearchParams {
  * a third more CPU per byte and some 25 MB of RSS, and asks for gzip, which on loopback or a LAN only
  * spends CPU on both sides.
  */
-export function openQuery(connection: InfluxConnection, params: URLSearchParams): Promise<IncomingMessage> {
+export async function openQuery(connection: InfluxConnection, params: URLSearchParams): Promise<IncomingMessage> {
   const statement = params.get('q') ?? '';
+  const url = new URL(`${connection.url}/query`);
+  const send = url.protocol === 'https:' ? (await import('node:https')).request : request;
   return new Promise((resolve, reject) => {
-    const url = new URL('/query', connection.url);
-    const send = url.protocol === 'https:' ? requestTls : request;
     const req = send(url, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
     req.on('error', (e) => reject(new InfluxError(statement, `cannot reach ${connection.url} (${e.message})`)));
     req.on('response', (res) => {
