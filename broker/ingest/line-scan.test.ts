@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hostileString, readingArb } from '../../tests/support/readings.js';
 import { decodeLines, encodeLine, splitLines } from '../../wire/index.js';
-import { INFLUX_REFUSES, scanLine } from './line-scan.js';
+import { INFLUX_REFUSES, scanLine, scanLineFully } from './line-scan.js';
 
 /** Characters that matter to line protocol, to mutate good lines with. */
 const specialChar = fc.constantFrom(
@@ -132,5 +132,34 @@ describe('scanLine', () => {
       ',a=b v=1 1',
     ];
     for (const line of lines) expectSameVerdict(line);
+  });
+
+  it('answers a plain line (the regular-expression path) exactly as the full scanner does', () => {
+    const name = fc.stringMatching(/^[A-Za-z0-9_.:/-]{1,12}$/);
+    const value = fc.oneof(
+      fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => String(n)),
+      fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }).map((n) => `${n}i`),
+      fc.constantFrom('1.', '.5', '-0.0', '007', '1e3', 't', '"s"', '+1', '12u'),
+    );
+    const line = fc
+      .tuple(
+        name,
+        fc.array(fc.tuple(fc.oneof(name, fc.constantFrom('time', 'gateway', 'device')), name), { maxLength: 4 }),
+        fc.array(fc.tuple(fc.oneof(name, fc.constant('time')), value), { minLength: 1, maxLength: 4 }),
+        fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 63n - 1n }), fc.constantFrom(9223372036854775806n, 1n)),
+      )
+      .map(
+        ([m, tags, fields, t]) =>
+          `${m}${tags.map(([k, v]) => `,${k}=${v}`).join('')} ${fields.map(([k, v]) => `${k}=${v}`).join(',')} ${t}`,
+      );
+    fc.assert(
+      fc.property(line, mutation, (l, mutated) => {
+        for (const text of [l, mutateLine(l, [mutated])]) {
+          if (text.startsWith(' ') || text.startsWith('#') || text.includes('\n')) continue;
+          expect({ text, scan: scanLine(text, 0) }).toEqual({ text, scan: scanLineFully(text, 0) });
+        }
+      }),
+      { numRuns: 5_000 },
+    );
   });
 });

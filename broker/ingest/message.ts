@@ -40,7 +40,9 @@ export function decodeDataMessage(topics: Topics, topic: string, payload: Uint8A
   const errors: LineError[] = [];
   const uncatalogued = new Set<string>();
   let lineNo = 0;
-  for (const raw of splitLines(text)) {
+  // Without a quote or a backslash, every newline ends a line: the native split is far cheaper.
+  const lines = text.includes('"') || text.includes('\\') ? splitLines(text) : text.split('\n');
+  for (const raw of lines) {
     lineNo++;
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     let start = 0;

@@ -39,8 +39,13 @@ export class IncomingStore {
   private readonly one: Database.Statement<[string, number]>;
   private readonly remove: Database.Statement<[string, number]>;
   private readonly removeClient: Database.Statement<[string]>;
+  /** Clients with a row: a clean login (every one of a login storm) then costs no DELETE. */
+  private readonly clients: Set<string>;
 
   constructor(db: Database.Database) {
+    this.clients = new Set(
+      (db.prepare('SELECT DISTINCT client_id FROM incoming').all() as { client_id: string }[]).map((r) => r.client_id),
+    );
     this.put = db.prepare('INSERT OR REPLACE INTO incoming (client_id, message_id, meta, payload) VALUES (?, ?, ?, ?)');
     this.one = db.prepare('SELECT meta, payload FROM incoming WHERE client_id = ? AND message_id = ?');
     this.remove = db.prepare('DELETE FROM incoming WHERE client_id = ? AND message_id = ?');
@@ -52,18 +57,22 @@ export class IncomingStore {
     copy.messageId = packet.messageId;
     const { meta, payload } = encodePacket(copy);
     this.put.run(clientId, packet.messageId, meta, payload);
+    this.clients.add(clientId);
   }
 
   get(clientId: string, messageId: number): StoredPacket | undefined {
+    if (!this.clients.has(clientId)) return undefined;
     const row = this.one.get(clientId, messageId) as PacketRow | undefined;
     return row && decodePacket(row);
   }
 
   delete(clientId: string, messageId: number): boolean {
+    if (!this.clients.has(clientId)) return false;
     return this.remove.run(clientId, messageId).changes > 0;
   }
 
   clean(clientId: string): void {
+    if (!this.clients.delete(clientId)) return;
     this.removeClient.run(clientId);
   }
 }
@@ -74,8 +83,13 @@ export class WillStore {
   private readonly one: Database.Statement<[string]>;
   private readonly remove: Database.Statement<[string]>;
   private readonly all: Database.Statement<[]>;
+  /** Clients with a stored will: a login without one then costs no lookup. */
+  private readonly clients: Set<string>;
 
   constructor(db: Database.Database) {
+    this.clients = new Set(
+      (db.prepare('SELECT client_id FROM wills').all() as { client_id: string }[]).map((r) => r.client_id),
+    );
     this.put = db.prepare('INSERT OR REPLACE INTO wills (client_id, broker_id, meta, payload) VALUES (?, ?, ?, ?)');
     this.one = db.prepare('SELECT meta, payload FROM wills WHERE client_id = ?');
     this.remove = db.prepare('DELETE FROM wills WHERE client_id = ?');
@@ -85,9 +99,11 @@ export class WillStore {
   store(clientId: string, brokerId: string, packet: object): void {
     const { meta, payload } = encodePacket(packet);
     this.put.run(clientId, brokerId, meta, payload);
+    this.clients.add(clientId);
   }
 
   get(clientId: string): StoredPacket | undefined {
+    if (!this.clients.has(clientId)) return undefined;
     const row = this.one.get(clientId) as PacketRow | undefined;
     return row && decodePacket(row);
   }
@@ -95,6 +111,7 @@ export class WillStore {
   delete(clientId: string): StoredPacket | undefined {
     const will = this.get(clientId);
     if (will) this.remove.run(clientId);
+    this.clients.delete(clientId);
     return will;
   }
 

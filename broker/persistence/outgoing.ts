@@ -131,6 +131,7 @@ export class OutgoingQueue {
 
   /** What was queued for the client when asked, read page by page (a long queue is not loaded at once). */
   *stream(clientId: string): Generator<Record<string, unknown>> {
+    if (!this.rowsOf.get(clientId)) return;
     const until = (this.last.get(clientId) as { seq: number | null }).seq;
     if (until === null) return;
     let after = 0;

@@ -74,7 +74,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRow[]> {
       const lifted = Date.now();
       const readAtLift = (await counters.totals(stack.edges)).read;
       const recovered = await waitFor(
-        async () => covers(await storedPerDevice(influx!.url, 'chaos'), readAtLift),
+        async () => covers(await storedPerDevice(influx!.url, 'chaos', readAtLift), readAtLift),
         'recovery',
         90_000,
         100,

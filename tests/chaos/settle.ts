@@ -24,7 +24,7 @@ export async function settle(
   let lastChange = Date.now();
   for (;;) {
     const { read, published, backlog } = await counters.totals(stack.edges);
-    const stored = await storedPerDevice(stack.options.influxUrl, stack.options.database);
+    const stored = await storedPerDevice(stack.options.influxUrl, stack.options.database, read);
     const result = balance(read, stored);
     const now = JSON.stringify([result, sum(published), backlog]);
     if (now !== last) {
