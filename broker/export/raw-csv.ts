@@ -163,8 +163,11 @@ function scanValues(line: string, i: number, layout: Layout) {
       if (line.charCodeAt(i) === 34) {
         const end = stringEnd(line, i);
         const raw = line.slice(i + 1, end);
-        const value = raw.indexOf('\\') < 0 ? raw : (JSON.parse(line.slice(i, end + 1)) as string);
-        cell = stringCell(value, kind[col]!);
+        const k = kind[col]!;
+        if (raw.indexOf('\\') >= 0) cell = stringCell(JSON.parse(line.slice(i, end + 1)) as string, k);
+        // Without an escape a JSON string holds no quote nor line break: only a comma needs quotes in CSV.
+        else if (k === TAG || k === KIND.string) cell = raw.indexOf(',') < 0 ? raw : `"${raw}"`;
+        else cell = stringCell(raw, k);
         i = end + 1;
       } else {
         let end = i;
@@ -182,7 +185,9 @@ function scanValues(line: string, i: number, layout: Layout) {
       if (line.charCodeAt(i) !== (col === width - 1 ? 93 : 44)) throw new NotTheExpectedShape();
       i++;
     }
-    text += `${cells.join(',')}\n`;
+    let row = cells[0]!;
+    for (let s = 1; s < cells.length; s++) row += `,${cells[s]}`;
+    text += `${row}\n`;
     rows++;
     const next = line.charCodeAt(i++);
     if (next === 93) return { text, rows, lastTime, end: i };
