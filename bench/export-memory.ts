@@ -69,8 +69,9 @@ async function child(kind: string, url: string, from: bigint, to: bigint): Promi
     // The peer: node:http, the lightest reader Node has (fetch costs a third more CPU), bytes dropped.
     params.set('chunked', 'true');
     let newlines = 0;
-    for await (const chunk of await post(`${url}/query`, params.toString()))
-      for (const b of chunk) if (b === 10) newlines++;
+    for await (const chunk of (await post(`${url}/query`, params.toString())) as AsyncIterable<Buffer>) {
+      for (let at = chunk.indexOf(10); at >= 0; at = chunk.indexOf(10, at + 1)) newlines++; // memchr, not a JS loop
+    }
     return newlines * 10_000; // InfluxDB's default chunk_size rows per JSON line (the last one may hold fewer)
   }
   const res = await fetch(`${url}/query`, { method: 'POST', body: params, headers: { 'Accept-Encoding': 'identity' } });
