@@ -69,6 +69,9 @@ async function endToEnd(database: string, gateway: string): Promise<number> {
     ingest: { influx: { url: influx.url, database }, spill: { path: join(dir, `${database}-queue.db`) } },
   });
   await waitFor(() => broker.ingestor?.stats.mqttConnected === true, 'the ingestor');
+  // Prepared before the clock starts, as the raw peer's request bodies are.
+  const o = { url: '', gateway, device: 'pm-1', messages: POINTS / LINES, linesPerMessage: LINES };
+  const payloads = Array.from({ length: o.messages }, (_, i) => messagePayload(o, i, startNs));
   const started = performance.now();
   await publishStream({
     url: broker.mqttUrl!,
@@ -77,6 +80,7 @@ async function endToEnd(database: string, gateway: string): Promise<number> {
     messages: POINTS / LINES,
     linesPerMessage: LINES,
     startNs,
+    payloads,
     client: { username: gw.name, password: gw.password },
   });
   await waitFor(() => broker.ingestor!.stats.pointsWritten >= POINTS, 'every point written', 600_000, 10);

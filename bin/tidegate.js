@@ -4,18 +4,29 @@
 // the agent's memory small on a gateway. The commands themselves live in bin/cli.ts.
 import { existsSync } from 'node:fs';
 
-const entry = new URL('../dist/bin/cli.js', import.meta.url);
-if (!existsSync(entry)) {
+const compiled = new URL('../dist/bin/cli.js', import.meta.url);
+// `tidegate edge` runs the minified bundle of the same sources (scripts/bundle-edge.mjs): less memory.
+const bundle = new URL('../dist/bundle/cli.js', import.meta.url);
+if (!existsSync(compiled)) {
   process.stderr.write(
     'tidegate: dist/ is missing; run `npm run build` (npm install does it) in the tidegate folder\n',
   );
   process.exit(1);
 }
-process.setSourceMapsEnabled(true);
-if (process.argv[2] === 'edge') {
-  // A gateway allocates little per second: a 1 MiB young generation (V8's default grows to 16 MiB per
-  // semi-space) keeps about 11 MiB of a Raspberry Pi's memory for a few more, cheap, scavenges.
+const edge = process.argv[2] === 'edge' && existsSync(bundle);
+if (edge) {
+  // The gateway agent trades a little CPU for memory on a Raspberry Pi (docs/edge.md, "Memory"):
+  // - a 1 MiB young generation (V8's default grows to 16 MiB per semi-space): more, cheap, scavenges;
+  // - no optimizing or baseline compiler: the agent's work is I/O, and compiling was most of its
+  //   start-up peak (98 → 71 MiB VmHWM);
+  // - V8's heap tuned for size (slower heap growth).
+  // Set here, before any module is loaded, as Node-RED's node-red-pi sets its flags on the command line.
+  // TIDEGATE_EDGE_V8_FLAGS replaces them (e.g. "" for V8's defaults); NODE_OPTIONS still applies.
+  const flags =
+    process.env.TIDEGATE_EDGE_V8_FLAGS ?? '--max-semi-space-size=1 --no-opt --no-sparkplug --optimize-for-size';
   const v8 = await import('node:v8');
-  v8.setFlagsFromString('--max-semi-space-size=1');
-}
-await import(entry.href);
+  for (const flag of flags.split(/\s+/).filter(Boolean)) v8.setFlagsFromString(flag);
+  // Source maps would keep the bundle's mappings in the heap: readable stack traces on request only.
+  if (process.env.TIDEGATE_SOURCE_MAPS === '1') process.setSourceMapsEnabled(true);
+} else process.setSourceMapsEnabled(true);
+await import((edge ? bundle : compiled).href);

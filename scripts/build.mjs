@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Compiles the sources to dist/ (tsc, source maps) and copies what the compiled code reads beside it:
-// YAML profiles, the dashboard's CSS, config/ and the package version. Plain JavaScript, so it runs
-// on a fresh clone before anything is compiled.
+// YAML profiles, the dashboard's CSS, config/ and the package version; then bundles the gateway agent
+// (bundle-edge.mjs). Plain JavaScript, so it runs on a fresh clone before anything is compiled.
 //   node scripts/build.mjs             build (incremental)
 //   node scripts/build.mjs --if-stale  build only when a source is newer than the last build
 import { execFileSync } from 'node:child_process';
@@ -9,6 +9,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, uti
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleEdge } from './bundle-edge.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
@@ -32,8 +33,14 @@ function* walk(dir) {
 function newestInput() {
   let newest = 0;
   const files = [...SOURCES, ...BESIDE].flatMap((d) => [...walk(join(ROOT, d))]);
-  for (const f of ['tsconfig.json', 'tsconfig.build.json', 'package.json', 'scripts/build.mjs'])
-    files.push(join(ROOT, f));
+  const settings = [
+    'tsconfig.json',
+    'tsconfig.build.json',
+    'package.json',
+    'scripts/build.mjs',
+    'scripts/bundle-edge.mjs',
+  ];
+  for (const f of settings) files.push(join(ROOT, f));
   for (const f of files) newest = Math.max(newest, statSync(f).mtimeMs);
   return newest;
 }
@@ -67,26 +74,27 @@ function compiler() {
   }
 }
 
-function build() {
+async function build() {
   const started = Date.now();
   const tsc = compiler();
   // Types are checked by `npm run check`; the build only emits, so a type error elsewhere never
   // leaves the CLI unrunnable.
   execFileSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json'), '--noCheck'], { stdio: 'inherit' });
   copyAssets();
+  await bundleEdge();
   // Stamped with the start time: a source saved during the build makes the next check rebuild.
   writeFileSync(STAMP, `${new Date(started).toISOString()}\n`);
   utimesSync(STAMP, started / 1000, started / 1000);
   process.stderr.write(`tidegate: compiled to dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }
 
-export function ensureBuilt() {
-  if (isStale()) build();
+export async function ensureBuilt() {
+  if (isStale()) await build();
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  if (process.argv.includes('--if-stale')) ensureBuilt();
-  else build();
+  if (process.argv.includes('--if-stale')) await ensureBuilt();
+  else await build();
 }
 
 /** vitest's globalSetup: the tests that start `bin/tidegate.js` run the current sources, compiled. */

@@ -1,6 +1,10 @@
+import { createRequire } from 'node:module';
 import type { DestinationStream } from 'pino';
 import { pino } from 'pino';
-import pretty from 'pino-pretty';
+import type { PrettyOptions } from 'pino-pretty';
+
+/** Loaded only for a person at a terminal: a gateway logging JSON to journald never pays for it. */
+const pretty = (options: PrettyOptions): DestinationStream => createRequire(import.meta.url)('pino-pretty')(options);
 
 /**
  * Where the logs of every tidegate process go, on stderr: JSON lines for journald and log shippers,

@@ -18,6 +18,8 @@ export interface StreamOptions {
   /** Called before message i is sent (e.g. to inject faults mid-stream). */
   before?: (i: number) => Promise<void> | void;
   measurement?: string;
+  /** The messages, prepared beforehand (a benchmark's clock then times the path, not the generator). */
+  payloads?: string[];
 }
 
 export function streamStartNs(): bigint {
@@ -48,7 +50,7 @@ export async function publishStream(o: StreamOptions): Promise<number> {
   const topic = `tidegate/${o.gateway}/data/${o.device}`;
   for (let i = 0; i < o.messages; i++) {
     await o.before?.(i);
-    acked.push(client.publishAsync(topic, messagePayload(o, i, startNs), { qos: 1 }));
+    acked.push(client.publishAsync(topic, o.payloads?.[i] ?? messagePayload(o, i, startNs), { qos: 1 }));
     if (i % 50 === 49) await new Promise((r) => setImmediate(r));
   }
   await Promise.all(acked);

@@ -5,15 +5,15 @@ import { createDashboardHandler } from '../dashboard/handler.js';
 import { ingestHealth } from '../ingest/health.js';
 import type { Ingestor } from '../ingest/ingestor.js';
 import { storeBeforeAck } from '../persistence/store-before-ack.js';
-import { filterWithin } from './acl.js';
 import { installAuth } from './auth.js';
 import { type BrokerConfig, type BrokerConfigInput, parseBrokerConfig } from './config.js';
+import { watchDrain } from './drain.js';
 import { healthAndMetricsHandler } from './http.js';
 import { openListeners } from './listeners.js';
 import { createLogger } from './log.js';
 import { createBrokerMetrics } from './metrics.js';
 import { persistenceOptions } from './persistence.js';
-import { watchDurableSessions } from './sessions.js';
+import { type DurableSession, watchDurableSessions } from './sessions.js';
 import { unwindEmitter } from './unwind-emitter.js';
 import { generatePassword, hashGeneratedPassword, type Role, UserDirectory } from './users.js';
 
@@ -62,14 +62,8 @@ export async function startBroker(input: BrokerConfigInput | BrokerConfig, optio
   const store = (aedes as unknown as { persistence: AedesStore }).persistence;
 
   const ingest = config.ingest?.enabled ? config.ingest : undefined;
-  const durable = [...config.durableSessions];
-  const reserved = new Map<string, Role[]>();
-  if (ingest) {
-    const topic = `${ingest.prefix}/+/data/+`;
-    if (!durable.some((d) => d.clientId === ingest.mqtt.clientId))
-      durable.push({ clientId: ingest.mqtt.clientId, topics: [topic], maxAwayS: 300 });
-  }
-  for (const d of durable) reserved.set(d.clientId, ['ingestor', 'admin']);
+  const durable = durableSessionsOf(config, ingest);
+  const reserved = new Map<string, Role[]>(durable.map((d) => [d.clientId, ['ingestor', 'admin']]));
 
   const auth = installAuth(
     aedes,
@@ -92,38 +86,9 @@ export async function startBroker(input: BrokerConfigInput | BrokerConfig, optio
     );
 
   let ingestor: Ingestor | undefined;
-  const dashboard = createDashboardHandler({
-    mqttWebSocketPath: config.listeners.http?.websocketPath ?? '/mqtt',
-    prefix: config.prefix,
-    log: (message) => log.info(message),
-  });
-  const sessionsHealth = watchDurableSessions(aedes, durable);
-  const health = healthAndMetricsHandler(
-    async () => {
-      const ingestReport = ingestor ? ingestHealth(ingestor.stats) : undefined;
-      const durableSessions = await sessionsHealth();
-      return {
-        ok: (ingestReport?.ok ?? true) && durableSessions.every((s) => s.ok),
-        clients: aedes.connectedClients,
-        brokerId: aedes.id,
-        durableSessions,
-        ...(ingestReport ? { ingest: ingestReport } : {}),
-      };
-    },
-    () => [metrics.registry, ...(ingestor ? [ingestor.metrics] : [])],
-    config.listeners.http?.expose,
-  );
-  const operatorApi = attachOperatorApi({
-    aedes,
-    prefix: config.prefix,
-    users,
-    eventsPath: config.events.path,
-    maxEvents: config.events.maxEvents,
-    influx: () =>
-      config.history?.influx ?? (ingest && ingestor ? { ...ingest.influx, url: ingestor.stats.influxUrl } : undefined),
-    log: (message, fields) => log.info(fields ?? {}, message),
-  });
-  const listeners = await openListeners(aedes, config.listeners, [dashboard, operatorApi.handler, health], {
+  const http = httpHandlers(config, aedes, durable, users, metrics, log, () => ingestor);
+  const operatorApi = http.operatorApi;
+  const listeners = await openListeners(aedes, config.listeners, http.handlers, {
     maxConnectBytes: config.limits.maxConnectBytes,
     maxPayloadBytes: config.limits.maxPayloadBytes,
     onDrop: (reason, detail) => {
@@ -136,61 +101,12 @@ export async function startBroker(input: BrokerConfigInput | BrokerConfig, optio
     'broker listening',
   );
 
-  if (ingest) {
-    if (!listeners.mqttUrl) throw new Error('ingest: the in-process ingestor needs listeners.mqtt');
-    const password = generatePassword();
-    users.addInMemory({ name: IN_PROCESS_INGESTOR, role: 'ingestor', password: hashGeneratedPassword(password) });
-    const { startIngestor } = await import('../ingest/ingestor.js');
-    const { enabled: _, ...ingestOptions } = ingest;
-    ingestor = await startIngestor(
-      { ...ingestOptions, mqtt: { ...ingest.mqtt, url: listeners.mqttUrl, username: IN_PROCESS_INGESTOR, password } },
-      { logger: log.child({ part: 'ingest' }) },
-    );
-  }
+  if (ingest) ingestor = await startInProcessIngestor(ingest, listeners.mqttUrl, users, log);
 
-  // Messages a durable session still has to acknowledge: published for it minus its PUBACKs.
-  const durableIds = new Set(durable.map((d) => d.clientId));
-  const unacked = new Map(durable.map((d) => [d.clientId, 0]));
-  aedes.on('publish', (packet, client) => {
-    if (!client || packet.qos === 0) return;
-    for (const d of durable)
-      if (d.topics.some((t) => filterWithin(packet.topic, t)))
-        unacked.set(d.clientId, (unacked.get(d.clientId) ?? 0) + 1);
-  });
-  aedes.on('ack', (_packet, client) => {
-    if (client && durableIds.has(client.id)) unacked.set(client.id, (unacked.get(client.id) ?? 0) - 1);
-  });
-  // Messages authorized and not yet handed on (stored and delivered: storeBeforeAck sends the PUBACK after).
-  let handingOn = 0;
-  let progress = 0;
-  const authorize = aedes.authorizePublish;
-  aedes.authorizePublish = (client, packet, done) =>
-    authorize(client, packet, (err) => {
-      if (!err && client && packet.qos > 0) handingOn++;
-      done(err);
-    });
-  aedes.published = (packet, client, done) => {
-    if (client && packet.qos > 0) handingOn--;
-    progress++;
-    done(null);
-  };
-  aedes.on('ack', () => progress++);
+  const drain = watchDrain(aedes, durable);
   storeBeforeAck(aedes, (e, client) =>
     log.error({ clientId: client.id, err: e.message }, 'message not stored: no PUBACK'),
   );
-  const busy = () => handingOn > 0 || [...unacked.values()].some((n) => n > 0);
-  /** Until nothing is pending, or nothing moved for `quietMs` (a PUBACK that could not be written), or the deadline. */
-  const settle = async (deadline: number, quietMs = 500) => {
-    let last = progress;
-    let lastMoved = Date.now();
-    while (busy() && Date.now() < deadline && Date.now() - lastMoved < quietMs) {
-      await new Promise((r) => setTimeout(r, 20));
-      if (progress !== last) {
-        last = progress;
-        lastMoved = Date.now();
-      }
-    }
-  };
 
   const running: RunningBroker = {
     mqttUrl: listeners.mqttUrl,
@@ -207,9 +123,9 @@ export async function startBroker(input: BrokerConfigInput | BrokerConfig, optio
       const deadline = Date.now() + drainMs;
       // Gateways go first (they keep unacknowledged messages and send them again)...
       const clients = (aedes as unknown as { clients: Record<string, { id: string; close(): void }> }).clients;
-      for (const c of Object.values(clients)) if (!durableIds.has(c.id)) c.close();
+      for (const c of Object.values(clients)) if (!drain.isDurable(c.id)) c.close();
       // ...then what they had sent is handed on, and durable sessions get a moment to acknowledge it.
-      await settle(deadline);
+      await drain.settle(deadline);
       await ingestor?.close();
       auth.stop();
       await listeners.close();
@@ -220,4 +136,85 @@ export async function startBroker(input: BrokerConfigInput | BrokerConfig, optio
     },
   };
   return running;
+}
+
+type InProcessIngest = NonNullable<BrokerConfig['ingest']>;
+
+/** The configured durable sessions, and the in-process ingestor's when the config has none for it. */
+function durableSessionsOf(config: BrokerConfig, ingest: InProcessIngest | undefined) {
+  const durable = [...config.durableSessions];
+  if (ingest && !durable.some((d) => d.clientId === ingest.mqtt.clientId))
+    durable.push({ clientId: ingest.mqtt.clientId, topics: [`${ingest.prefix}/+/data/+`], maxAwayS: 300 });
+  return durable;
+}
+
+/** The ingestor inside the broker process, logged in with an account made for it in memory. */
+async function startInProcessIngestor(
+  ingest: InProcessIngest,
+  mqttUrl: string | undefined,
+  users: UserDirectory,
+  log: Logger,
+): Promise<Ingestor> {
+  if (!mqttUrl) throw new Error('ingest: the in-process ingestor needs listeners.mqtt');
+  const password = generatePassword();
+  users.addInMemory({ name: IN_PROCESS_INGESTOR, role: 'ingestor', password: hashGeneratedPassword(password) });
+  const { startIngestor } = await import('../ingest/ingestor.js');
+  const { enabled: _, ...ingestOptions } = ingest;
+  return startIngestor(
+    { ...ingestOptions, mqtt: { ...ingest.mqtt, url: mqttUrl, username: IN_PROCESS_INGESTOR, password } },
+    { logger: log.child({ part: 'ingest' }) },
+  );
+}
+
+/** The HTTP listener's handlers: the dashboard, the operators' API, /health and /metrics. */
+function httpHandlers(
+  config: BrokerConfig,
+  aedes: Aedes,
+  durable: DurableSession[],
+  users: UserDirectory,
+  metrics: ReturnType<typeof createBrokerMetrics>,
+  log: Logger,
+  inProcess: () => Ingestor | undefined,
+) {
+  const ingest = config.ingest?.enabled ? config.ingest : undefined;
+  const dashboard = createDashboardHandler({
+    mqttWebSocketPath: config.listeners.http?.websocketPath ?? '/mqtt',
+    prefix: config.prefix,
+    log: (message) => log.info(message),
+  });
+  const sessionsHealth = watchDurableSessions(aedes, durable);
+  const health = healthAndMetricsHandler(
+    async () => {
+      const ingestor = inProcess();
+      const ingestReport = ingestor ? ingestHealth(ingestor.stats) : undefined;
+      const durableSessions = await sessionsHealth();
+      return {
+        ok: (ingestReport?.ok ?? true) && durableSessions.every((s) => s.ok),
+        clients: aedes.connectedClients,
+        brokerId: aedes.id,
+        durableSessions,
+        ...(ingestReport ? { ingest: ingestReport } : {}),
+      };
+    },
+    () => {
+      const ingestor = inProcess();
+      return [metrics.registry, ...(ingestor ? [ingestor.metrics] : [])];
+    },
+    config.listeners.http?.expose,
+  );
+  const operatorApi = attachOperatorApi({
+    aedes,
+    prefix: config.prefix,
+    users,
+    eventsPath: config.events.path,
+    maxEvents: config.events.maxEvents,
+    influx: () => {
+      const ingestor = inProcess();
+      return (
+        config.history?.influx ?? (ingest && ingestor ? { ...ingest.influx, url: ingestor.stats.influxUrl } : undefined)
+      );
+    },
+    log: (message, fields) => log.info(fields ?? {}, message),
+  });
+  return { handlers: [dashboard, operatorApi.handler, health], operatorApi };
 }

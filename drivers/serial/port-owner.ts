@@ -152,7 +152,9 @@ export class SerialPortOwner extends EventEmitter<PortOwnerEvents> {
     const { path, baudRate, dataBits, parity, stopBits } = this.settings;
     let port: SerialPort;
     try {
-      port = new SerialPort({ path, baudRate, dataBits, parity, stopBits, autoOpen: false });
+      // serialport reads into a 64 KiB buffer per port by default; a sensor line brings tens of bytes a
+      // second (20 ports: 1.2 MiB of a gateway's memory for nothing).
+      port = new SerialPort({ path, baudRate, dataBits, parity, stopBits, autoOpen: false, highWaterMark: 4096 });
     } catch (error) {
       // Settings serialport refuses (a baud rate of 0, say): retrying cannot help.
       throw new Error(`serial port ${path}: ${(error as Error).message}`);

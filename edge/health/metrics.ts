@@ -1,5 +1,6 @@
-import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { PrivacyCounters } from '../privacy/counters.js';
+import { registerProcessMetrics } from './process-metrics.js';
+import { Counter, Gauge, Registry } from './prometheus.js';
 
 /**
  * What the metrics read at scrape time from the parts that keep their own counts (publisher, privacy
@@ -20,7 +21,7 @@ const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}
 /** The agent's Prometheus metrics, on a registry of its own (several agents may share a test process). */
 export function createMetrics(sources?: MetricSources) {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'tidegate_edge_' });
+  registerProcessMetrics(registry, 'tidegate_edge_');
   const metric = <T extends string>(ctor: typeof Counter | typeof Gauge, name: string, help: string, labels: T[]) =>
     new ctor({ name, help, labelNames: labels, registers: [registry] });
   const collected = <T extends string>(

@@ -92,6 +92,7 @@ describe('the Docker image holds the runtime tree only (no Docker engine here: c
       'package-lock.json',
       'tsconfig.build.json',
       'scripts/build.mjs',
+      'scripts/bundle-edge.mjs',
       'bin/tidegate.js',
       'bin/cli.ts',
       'edge/cli.ts',
