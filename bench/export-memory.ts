@@ -2,12 +2,13 @@
  * `tidegate export` streams: its memory must not grow with the range exported. This benchmark writes
  * 1,000,000 points (BENCH_QUICK=1: 100,000) into a local InfluxDB, then measures, each in its own process
  * under /usr/bin/time (peak RSS, elapsed time):
- *   - the peer: a raw InfluxDB query of the same range (chunked=true, uncompressed as the export asks, bytes
- *     read and dropped, nothing parsed);
+ *   - the peer: a raw InfluxDB query of the same range over node:http (chunked=true, uncompressed as the
+ *     export asks, bytes read and dropped, chunk lines counted with Buffer.indexOf, nothing parsed);
  *   - a naive exporter: the same query unchunked, the whole JSON response parsed at once;
  *   - `tidegate export` to CSV and to line protocol of the whole range, and to CSV of a tenth of it.
  * The peer, the CSV export of the whole range and an idle process (the baseline) run in interleaved
- * rounds; their medians give the rate ratio and the memory above the baseline for both sides.
+ * rounds; their medians give the rate ratio and the memory above the baseline for both sides, and each
+ * round's export is also compared with the peer of the same round (steadier on a loaded machine).
  * Run: npx tsx bench/export-memory.ts (BENCH_QUICK=1: 100,000 points, the other cases skipped)
  */
 import { execFile } from 'node:child_process';
