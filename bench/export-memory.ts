@@ -2,15 +2,18 @@
  * `tidegate export` streams: its memory must not grow with the range exported. This benchmark writes
  * 1,000,000 points (BENCH_QUICK=1: 100,000) into a local InfluxDB, then measures, each in its own process
  * under /usr/bin/time (peak RSS, elapsed time):
- *   - the peer: a raw InfluxDB query of the same range (chunked=true, bytes read and dropped, nothing parsed);
+ *   - the peer: a raw InfluxDB query of the same range over node:http (chunked=true, uncompressed as the
+ *     export asks, bytes read and dropped, chunk lines counted with Buffer.indexOf, nothing parsed);
  *   - a naive exporter: the same query unchunked, the whole JSON response parsed at once;
  *   - `tidegate export` to CSV and to line protocol of the whole range, and to CSV of a tenth of it.
  * The peer, the CSV export of the whole range and an idle process (the baseline) run in interleaved
- * rounds; their medians give the rate ratio and the memory above the baseline for both sides.
+ * rounds; their medians give the rate ratio and the memory above the baseline for both sides, and each
+ * round's export is also compared with the peer of the same round (steadier on a loaded machine).
  * Run: npx tsx bench/export-memory.ts (BENCH_QUICK=1: 100,000 points, the other cases skipped)
  */
 import { execFile } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { type IncomingMessage, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -26,6 +29,8 @@ const T0 = 1_767_225_600_000_000_000n; // 2026-01-01T00:00:00Z
 
 if (process.argv[2] === 'child') {
   const [kind, url, from, to] = process.argv.slice(3) as [string, string, string, string];
+  // Loading (and tsx transpiling) the exporter's modules is start-up, like tsx itself: not counted.
+  if (kind.startsWith('export-')) await import('../broker/export/export.js');
   const started = performance.now();
   const rows = await child(kind, url, BigInt(from), BigInt(to));
   process.stdout.write(`${JSON.stringify({ rows, seconds: (performance.now() - started) / 1000 })}\n`);
@@ -61,16 +66,25 @@ async function child(kind: string, url: string, from: bigint, to: bigint): Promi
     q: `SELECT * FROM air_quality WHERE time >= ${from} AND time < ${to}`,
     epoch: 'ns',
   });
-  if (kind === 'raw') params.set('chunked', 'true');
-  const res = await fetch(`${url}/query`, { method: 'POST', body: params });
   if (kind === 'raw') {
+    // The peer: node:http, the lightest reader Node has (fetch costs a third more CPU), bytes dropped.
+    params.set('chunked', 'true');
     let newlines = 0;
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>)
-      for (const b of chunk) if (b === 10) newlines++;
+    for await (const chunk of (await post(`${url}/query`, params.toString())) as AsyncIterable<Buffer>) {
+      for (let at = chunk.indexOf(10); at >= 0; at = chunk.indexOf(10, at + 1)) newlines++; // memchr, not a JS loop
+    }
     return newlines * 10_000; // InfluxDB's default chunk_size rows per JSON line (the last one may hold fewer)
   }
+  const res = await fetch(`${url}/query`, { method: 'POST', body: params, headers: { 'Accept-Encoding': 'identity' } });
   const body = JSON.parse(await res.text()) as { results: { series: { values: unknown[] }[] }[] };
   return body.results[0]!.series[0]!.values.length;
+}
+
+function post(url: string, body: string): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    req.on('response', resolve).on('error', reject).end(body);
+  });
 }
 
 async function timed(command: string[]): Promise<{ seconds: number; rssMb: number; rows: number }> {
@@ -119,7 +133,7 @@ async function main(): Promise<void> {
       ]);
     type Result = { rows: number; seconds: number; rssMb: number };
     const rounds = { peer: [] as Result[], csv: [] as Result[], idle: [] as Result[] };
-    for (let r = 0; r < (QUICK ? 3 : 3); r++) {
+    for (let r = 0; r < 5; r++) {
       rounds.peer.push({ ...(await measure('raw', to)), rows: POINTS });
       rounds.csv.push(await measure('export-csv', to));
       rounds.idle.push(await measure('idle', to));
@@ -151,6 +165,15 @@ async function main(): Promise<void> {
     );
     console.log(
       `rounds (s): peer ${rounds.peer.map((x) => x.seconds.toFixed(1)).join(', ')}; csv ${rounds.csv.map((x) => x.seconds.toFixed(1)).join(', ')}`,
+    );
+    // Each round's export against the peer measured just before it: steadier than a ratio of medians when
+    // the machine's load moves between rounds.
+    const rateRatios = rounds.csv.map((c, r) => c.rows / c.seconds / (rounds.peer[r]!.rows / rounds.peer[r]!.seconds));
+    const memoryRatios = rounds.csv.map(
+      (c, r) => (c.rssMb - rounds.idle[r]!.rssMb) / Math.max(1, rounds.peer[r]!.rssMb - rounds.idle[r]!.rssMb),
+    );
+    console.log(
+      `per round, export / peer: rate ${rateRatios.map((x) => x.toFixed(2)).join(', ')} (median ${median(rateRatios).toFixed(2)}×); memory above the baseline ${memoryRatios.map((x) => x.toFixed(2)).join(', ')} (median ${median(memoryRatios).toFixed(2)}×)`,
     );
     if (QUICK) return;
 

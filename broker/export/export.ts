@@ -1,11 +1,20 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import type { InfluxConnection, QueryResult } from '../schema/http.js';
+import type { InfluxConnection } from '../schema/http.js';
 import { createFormatter, type ExportRow } from './formats.js';
-import { type ExportPlan, planExport } from './plan.js';
+import { planExport } from './plan.js';
 import { createProgress, type Progress } from './progress.js';
+import { createRawCsvChunks } from './raw-csv.js';
 import type { ExportRequest } from './request.js';
-import { queryChunks } from './stream.js';
+import { aggregatedRows, compareRows, rawRows } from './rows.js';
+import { queryChunks, queryLines } from './stream.js';
+
+/**
+ * Rows per InfluxDB chunk on the scanned CSV path. A chunk's text and CSV are alive until written, and
+ * V8 grows its young generation with what survives: 2,000-row chunks took it to 16 MB, 10,000 to 32 MB,
+ * 500 keep it at 8 MB (bench/export-memory.ts) for a rate within the noise of this machine.
+ */
+const RAW_CSV_CHUNK_ROWS = 500;
 
 export interface ExportSummary {
   rows: number;
@@ -40,9 +49,17 @@ export async function exportMeasurement(
     if (text && !output.write(text)) await once(output, 'drain');
   };
   await write(formatter.header());
+  const rawCsv = !plan.aggregated && request.format === 'csv' ? createRawCsvChunks(plan, formatter) : undefined;
   for (const window of plan.windows) {
-    const chunks = queryChunks(connection, window.statement);
-    if (!plan.aggregated) {
+    if (rawCsv) {
+      for await (const line of queryLines(connection, window.statement, RAW_CSV_CHUNK_ROWS)) {
+        const chunk = rawCsv.convert(line, window.statement);
+        rows += chunk.rows;
+        await write(chunk.text);
+        progress.update(chunk.lastTime ?? window.fromNs, rows);
+      }
+    } else if (!plan.aggregated) {
+      const chunks = queryChunks(connection, window.statement);
       for await (const chunk of chunks) {
         let text = '';
         let lastTime = window.fromNs;
@@ -56,7 +73,8 @@ export async function exportMeasurement(
       }
     } else {
       const collected: ExportRow[] = [];
-      for await (const chunk of chunks) collected.push(...aggregatedRows(plan, chunk));
+      for await (const chunk of queryChunks(connection, window.statement))
+        collected.push(...aggregatedRows(plan, chunk));
       collected.sort(compareRows);
       await write(collected.map((r) => formatter.row(r)).join(''));
       rows += collected.length;
@@ -66,47 +84,4 @@ export async function exportMeasurement(
   progress.finish(rows);
   output.off('error', onError);
   return { rows, windows: plan.windows.length };
-}
-
-/** Without GROUP BY the columns are time, the fields, then the tags (selected with ::field and ::tag). */
-function* rawRows(plan: ExportPlan, chunk: QueryResult): Generator<ExportRow> {
-  for (const series of chunk.series ?? []) {
-    const index = new Map(series.columns.map((c, i) => [c, i]));
-    const fieldAt = plan.fields.map((f) => index.get(f.name));
-    // A tag that shares its key with a field comes back as <key>_1.
-    const tagAt = plan.tags.map((t) => index.get(plan.fields.some((f) => f.name === t) ? `${t}_1` : t));
-    for (const v of series.values ?? []) {
-      yield {
-        time: BigInt(v[0] as string | number),
-        tags: tagAt.map((i) => (i === undefined ? null : ((v[i] as string | null) ?? null))),
-        fields: fieldAt.map((i) => (i === undefined ? null : v[i])),
-      };
-    }
-  }
-}
-
-/** With GROUP BY time and tags each series carries its tags, and its columns are time then the aggregates. */
-function* aggregatedRows(plan: ExportPlan, chunk: QueryResult): Generator<ExportRow> {
-  for (const series of chunk.series ?? []) {
-    const index = new Map(series.columns.map((c, i) => [c, i]));
-    const fieldAt = plan.fields.map((f) => index.get(f.name));
-    const tags = plan.tags.map((t) => series.tags?.[t] ?? null);
-    for (const v of series.values ?? []) {
-      yield {
-        time: BigInt(v[0] as string | number),
-        tags,
-        fields: fieldAt.map((i) => (i === undefined ? null : v[i])),
-      };
-    }
-  }
-}
-
-function compareRows(a: ExportRow, b: ExportRow): number {
-  if (a.time !== b.time) return a.time < b.time ? -1 : 1;
-  for (let i = 0; i < a.tags.length; i++) {
-    const x = a.tags[i] ?? '';
-    const y = b.tags[i] ?? '';
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return 0;
 }

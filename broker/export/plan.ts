@@ -1,7 +1,8 @@
 import { quoteIdent, quoteString } from '../influxdb/influxql.js';
-import { type InfluxConnection, query } from '../schema/http.js';
+import type { InfluxConnection } from '../schema/http.js';
 import { durationNs } from '../schema/retention.js';
 import type { ExportRequest } from './request.js';
+import { queryValues } from './stream.js';
 
 export type FieldType = 'float' | 'integer' | 'string' | 'boolean';
 
@@ -21,9 +22,13 @@ export async function planExport(connection: InfluxConnection, request: ExportRe
   const m = quoteIdent(request.measurement);
   const from = request.retentionPolicy ? `${quoteIdent(request.retentionPolicy)}.${m}` : m;
 
-  const [fieldKeys] = await query(connection, `SHOW FIELD KEYS FROM ${from}`);
+  // One request for both (an export is often short: a round trip less is worth it).
+  const [fieldKeys, tagKeys] = await queryValues(connection, [
+    `SHOW FIELD KEYS FROM ${from}`,
+    `SHOW TAG KEYS FROM ${m}`,
+  ]);
   const types = new Map<string, FieldType>();
-  for (const [key, type] of fieldKeys?.series?.[0]?.values ?? []) {
+  for (const [key, type] of fieldKeys!) {
     if (!types.has(String(key))) types.set(String(key), type as FieldType);
   }
   if (types.size === 0) {
@@ -32,8 +37,7 @@ export async function planExport(connection: InfluxConnection, request: ExportRe
         (request.retentionPolicy ? `, retention policy "${request.retentionPolicy}"` : ''),
     );
   }
-  const [tagKeys] = await query(connection, `SHOW TAG KEYS FROM ${m}`);
-  const allTags = (tagKeys?.series?.[0]?.values ?? []).map((v) => String(v[0]));
+  const allTags = [...new Set(tagKeys!.map((v) => String(v[0])))];
 
   const wanted = request.fields ?? [...types.keys()];
   for (const f of wanted) {

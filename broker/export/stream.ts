@@ -1,39 +1,34 @@
-import { authParams, type InfluxConnection, InfluxError, parseInfluxJson, type QueryResult } from '../schema/http.js';
+import {
+  authParams,
+  type InfluxConnection,
+  InfluxError,
+  openQuery,
+  parseInfluxJson,
+  type QueryResult,
+} from '../schema/http.js';
 
 /**
- * Runs one query with `chunked=true` and yields InfluxDB's chunks one at a time as they arrive: each is a
- * newline-terminated JSON object of at most `chunkSize` rows, so a window of any size is never held whole.
- * A slow consumer stops the reading, and TCP backpressure slows InfluxDB.
+ * Runs one query with `chunked=true` and yields InfluxDB's chunks one at a time as they arrive, as text:
+ * each is one line holding a JSON object of at most `chunkSize` rows, so a window of any size is never held
+ * whole. A slow consumer stops the reading, and TCP backpressure slows InfluxDB.
  */
-export async function* queryChunks(
+export async function* queryLines(
   connection: InfluxConnection,
   statement: string,
   chunkSize = 2_000,
-): AsyncGenerator<QueryResult> {
+): AsyncGenerator<string> {
   const params = authParams(connection);
   params.set('q', statement);
   params.set('db', connection.database);
   params.set('epoch', 'ns');
   params.set('chunked', 'true');
   params.set('chunk_size', String(chunkSize));
-  let res: Response;
-  try {
-    res = await fetch(`${connection.url}/query`, { method: 'POST', body: params });
-  } catch (e) {
-    throw new InfluxError(statement, `cannot reach ${connection.url} (${(e as Error).message})`);
-  }
-  if (!res.ok || !res.body) throw new InfluxError(statement, `HTTP ${res.status} ${await res.text()}`);
+  const res = await openQuery(connection, params);
   const decoder = new TextDecoder();
   // A chunk line can be megabytes long and arrive in many reads: keep the pieces and look for the end of
   // the line only in each new piece, instead of rescanning a growing string.
   let pieces: string[] = [];
-  const parse = (line: string): QueryResult[] => {
-    const body = parseInfluxJson<{ error?: string; results?: QueryResult[] }>(line);
-    const error = body.error ?? body.results?.find((r) => r.error)?.error;
-    if (error) throw new InfluxError(statement, error);
-    return body.results ?? [];
-  };
-  for await (const bytes of res.body as unknown as AsyncIterable<Uint8Array>) {
+  for await (const bytes of res as AsyncIterable<Buffer>) {
     let text = decoder.decode(bytes, { stream: true });
     let nl = text.indexOf('\n');
     while (nl >= 0) {
@@ -41,12 +36,43 @@ export async function* queryChunks(
       const line = pieces.join('');
       pieces = [];
       text = text.slice(nl + 1);
-      if (line.trim()) yield* parse(line);
+      if (line.trim()) yield line;
       nl = text.indexOf('\n');
     }
     if (text) pieces.push(text);
   }
   pieces.push(decoder.decode());
   const rest = pieces.join('');
-  if (rest.trim()) yield* parse(rest);
+  if (rest.trim()) yield rest;
+}
+
+/** The results of one chunk line; an error InfluxDB reports in it (a killed query, a limit) is thrown. */
+export function parseChunk(line: string, statement: string): QueryResult[] {
+  return chunkResults(parseInfluxJson(line), statement);
+}
+
+/** The results of a parsed chunk, or InfluxDB's error in it thrown. */
+export function chunkResults(body: { error?: string; results?: QueryResult[] }, statement: string): QueryResult[] {
+  const error = body.error ?? body.results?.find((r) => r.error)?.error;
+  if (error) throw new InfluxError(statement, error);
+  return body.results ?? [];
+}
+
+/** `queryLines`, each chunk parsed. */
+export async function* queryChunks(
+  connection: InfluxConnection,
+  statement: string,
+  chunkSize = 2_000,
+): AsyncGenerator<QueryResult> {
+  for await (const line of queryLines(connection, statement, chunkSize)) yield* parseChunk(line, statement);
+}
+
+/** Every row of each statement's series, in statement order, read from a chunked answer. */
+export async function queryValues(connection: InfluxConnection, statements: string[]): Promise<unknown[][][]> {
+  const values: unknown[][][] = statements.map(() => []);
+  const statement = statements.join('; ');
+  for await (const result of queryChunks(connection, statement)) {
+    for (const series of result.series ?? []) values[result.statement_id]?.push(...(series.values ?? []));
+  }
+  return values;
 }
