@@ -2,7 +2,11 @@
 // The `tidegate` command: runs the compiled JavaScript in dist/ (built by `npm install` / `npm run build`),
 // with stack traces mapped back to the TypeScript sources. Nothing is transpiled at run time, which keeps
 // the agent's memory small on a gateway. The commands themselves live in bin/cli.ts.
-import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+// Built-ins through require(): an ES import of node:fs would read fs.promises, which loads readline too.
+const require = createRequire(import.meta.url);
+const { existsSync } = require('node:fs');
 
 const compiled = new URL('../dist/bin/cli.js', import.meta.url);
 // `tidegate edge` runs the minified bundle of the same sources (scripts/bundle-edge.mjs): less memory.
@@ -16,15 +20,18 @@ if (!existsSync(compiled)) {
 const edge = process.argv[2] === 'edge' && existsSync(bundle);
 if (edge) {
   // The gateway agent trades a little CPU for memory on a Raspberry Pi (docs/edge.md, "Memory"):
-  // - a 1 MiB young generation (V8's default grows to 16 MiB per semi-space): more, cheap, scavenges;
+  // - a young generation of two 1 MiB semi-spaces (V8's default grows to 16 MiB each): more, cheap,
+  //   scavenges. Set this late, V8 keeps the maximum it started with; a growth factor of 1 keeps the
+  //   semi-spaces at their initial 1 MiB (without it they grew to 2 MiB during start-up: +2 MiB of RSS);
   // - no optimizing or baseline compiler: the agent's work is I/O, and compiling was most of its
   //   start-up peak (98 → 71 MiB VmHWM);
   // - V8's heap tuned for size (slower heap growth).
   // Set here, before any module is loaded, as Node-RED's node-red-pi sets its flags on the command line.
   // TIDEGATE_EDGE_V8_FLAGS replaces them (e.g. "" for V8's defaults); NODE_OPTIONS still applies.
   const flags =
-    process.env.TIDEGATE_EDGE_V8_FLAGS ?? '--max-semi-space-size=1 --no-opt --no-sparkplug --optimize-for-size';
-  const v8 = await import('node:v8');
+    process.env.TIDEGATE_EDGE_V8_FLAGS ??
+    '--max-semi-space-size=1 --semi-space-growth-factor=1 --no-opt --no-sparkplug --optimize-for-size';
+  const v8 = require('node:v8');
   for (const flag of flags.split(/\s+/).filter(Boolean)) v8.setFlagsFromString(flag);
   // Source maps would keep the bundle's mappings in the heap: readable stack traces on request only.
   if (process.env.TIDEGATE_SOURCE_MAPS === '1') process.setSourceMapsEnabled(true);

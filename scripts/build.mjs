@@ -39,6 +39,7 @@ function newestInput() {
     'package.json',
     'scripts/build.mjs',
     'scripts/bundle-edge.mjs',
+    'scripts/bundle-lean.mjs',
   ];
   for (const f of settings) files.push(join(ROOT, f));
   for (const f of files) newest = Math.max(newest, statSync(f).mtimeMs);

@@ -2,18 +2,17 @@
 // dist/bundle/, split at every lazy import() so that the agent loads only its own chunks. On a gateway
 // that keeps far less JavaScript source and bytecode in V8's heap than ~600 separate modules
 // (docs/edge.md, "Memory"). Source maps beside it, without the sources (the agent enables them only on
-// request). Packages with a native binding stay outside, loaded from node_modules as usual.
+// request). Packages with a native binding stay outside, loaded from node_modules as usual; so do what
+// only some configurations load (bundle-lean.mjs).
 import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LEAN_PLUGINS } from './bundle-lean.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
 export const BUNDLE_DIR = join(DIST, 'bundle');
-
-/** Found at run time beside their own files (native bindings), or never needed by the agent. */
-const EXTERNAL = ['better-sqlite3', 'serialport', '@serialport/*', 'bindings', 'node-gyp-build', 'esbuild'];
 
 /** CommonJS packages inside an ES module bundle still call require() and may read __dirname. */
 const BANNER = [
@@ -58,9 +57,8 @@ export async function bundleEdge() {
     sourcemap: true,
     sourcesContent: false,
     legalComments: 'none',
-    external: EXTERNAL,
     banner: { js: BANNER },
-    plugins: [compiledTwinUrls],
+    plugins: [compiledTwinUrls, ...LEAN_PLUGINS],
     logLevel: 'warning',
   });
 }

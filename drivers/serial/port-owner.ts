@@ -1,8 +1,12 @@
 import { EventEmitter, on } from 'node:events';
-import { stat } from 'node:fs/promises';
+import { stat as statCallback } from 'node:fs';
+import { promisify } from 'node:util';
 import { SerialPort } from 'serialport';
 import type { SerialSettings } from '../driver.js';
 import { nextDelay, type ReopenBackoff } from './backoff.js';
+
+// fs.stat, not node:fs/promises: that module also loads readline, ~0.3 MiB of a gateway's heap.
+const stat = promisify(statCallback);
 
 export type PortState = 'up' | 'down';
 
