@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { DeviceState } from '../../drivers/driver.js';
+import { isoTime } from '../../wire/iso-time.js';
 import { EncodeError } from '../../wire/line-protocol/encode.js';
 import type { EventType, GatewayEvent, GatewayStatus } from '../../wire/messages.js';
 import type { Reading } from '../../wire/reading.js';
@@ -50,7 +51,7 @@ export class ReadingPipeline {
   }
 
   isoNow(): string {
-    return new Date(Number(this.p.clock.wallNs() / 1_000_000n)).toISOString();
+    return isoTime(Number(this.p.clock.wallNs() / 1_000_000n));
   }
 
   event(type: EventType, extra: Omit<GatewayEvent, 'type' | 'gateway' | 'time'> = {}): void {
@@ -174,7 +175,7 @@ export class ReadingPipeline {
       devices[id] = {
         state: record.state,
         driver: record.config.driver,
-        lastReadingAt: record.lastReadingAt?.toISOString() ?? null,
+        lastReadingAt: record.lastReadingAt ? isoTime(record.lastReadingAt) : null,
         readings: record.readings,
         rejected: record.rejected,
         ...(record.lastError ? { lastError: record.lastError } : {}),
@@ -185,7 +186,7 @@ export class ReadingPipeline {
       site: loaded.config.gateway.site,
       version,
       time: this.isoNow(),
-      startedAt: this.startedAt.toISOString(),
+      startedAt: isoTime(this.startedAt),
       backlog: buffer.backlog().rows,
       clockSynced: guard.isKnown,
       location: publishableLocation(loaded),

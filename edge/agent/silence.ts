@@ -1,4 +1,5 @@
 import type { DeviceSink, DeviceState } from '../../drivers/driver.js';
+import { isoTime } from '../../wire/iso-time.js';
 
 export interface SilenceWatch {
   /** The sink to hand the driver: readings and `alive()` count as signs of life. */
@@ -24,7 +25,7 @@ export function watchSilence(sink: DeviceSink, silenceMs: number, state: () => D
   const silent = () => {
     const span = formatSilence(silenceMs);
     const what = rejectedSince > 0 ? `no good frame for ${span} (${rejectedSince} rejected)` : `silent for ${span}`;
-    const since = heardAt === undefined ? 'since opening' : `since ${new Date(heardAt).toISOString()}`;
+    const since = heardAt === undefined ? 'since opening' : `since ${isoTime(heardAt)}`;
     sink.state('down', `${what}, ${since}`);
   };
   let timer: NodeJS.Timeout | undefined;

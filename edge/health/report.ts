@@ -1,3 +1,4 @@
+import { isoTime } from '../../wire/iso-time.js';
 import type { GatewayStatus } from '../../wire/messages.js';
 import { type Publisher, redactUrl } from '../publisher/publisher.js';
 
@@ -14,14 +15,14 @@ export function healthReport(
   const { connected, downSince } = publisher;
   const problems = connected
     ? []
-    : [`broker ${redactUrl(brokerUrl)} unreachable since ${downSince?.toISOString() ?? 'start'}`];
+    : [`broker ${redactUrl(brokerUrl)} unreachable since ${downSince ? isoTime(downSince) : 'start'}`];
   return {
     ok: connected,
     ...status,
     state: connected ? status.state : ('degraded' as const),
     problems,
-    broker: { url: redactUrl(brokerUrl), connected, downSince: downSince?.toISOString() ?? null },
-    lastPublishAt: publisher.lastPublishAt?.toISOString() ?? null,
+    broker: { url: redactUrl(brokerUrl), connected, downSince: downSince ? isoTime(downSince) : null },
+    lastPublishAt: publisher.lastPublishAt ? isoTime(publisher.lastPublishAt) : null,
     bufferDroppedTotal,
   };
 }
