@@ -37,7 +37,7 @@ export function formatTime(ns: bigint): string {
   // Rows come in time order: the date part changes once a second at most, so it is formatted once.
   if (seconds !== lastSecond) {
     lastSecond = seconds;
-    lastPrefix = new Date(Number(seconds) * 1000).toISOString().slice(0, 19);
+    lastPrefix = datePrefix(Number(seconds));
   }
   if (sub === 0n) return `${lastPrefix}Z`;
   let fraction = sub.toString().padStart(9, '0');
@@ -45,6 +45,11 @@ export function formatTime(ns: bigint): string {
   return `${lastPrefix}.${fraction}Z`;
 }
 let lastSecond: bigint | undefined;
+
+/** The date and clock of a second since the epoch, e.g. 2026-01-31T12:00:00. */
+export function datePrefix(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().slice(0, 19);
+}
 let lastPrefix = '';
 
 /**
@@ -57,7 +62,7 @@ export function formatTimeText(ns: string): string {
   const seconds = ns.slice(0, n - 9);
   if (seconds !== lastSecondText) {
     lastSecondText = seconds;
-    lastTextPrefix = new Date(Number(seconds) * 1000).toISOString().slice(0, 19);
+    lastTextPrefix = datePrefix(Number(seconds));
   }
   let end = n;
   while (end > n - 9 && ns.charCodeAt(end - 1) === 48 /* 0 */) end--;
