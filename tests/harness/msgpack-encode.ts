@@ -67,11 +67,13 @@ function write(value: Packable, parts: Buffer[]): void {
   else if (typeof value === 'bigint') int(value, parts);
   else if (typeof value === 'number' || value instanceof F64) {
     const x = typeof value === 'number' ? value : value.value;
-    if (typeof value === 'number' && Number.isSafeInteger(x)) return int(BigInt(x), parts);
-    const b = Buffer.alloc(9);
-    b[0] = 0xcb;
-    b.writeDoubleBE(x, 1);
-    parts.push(b);
+    if (typeof value === 'number' && Number.isSafeInteger(x)) int(BigInt(x), parts);
+    else {
+      const b = Buffer.alloc(9);
+      b[0] = 0xcb;
+      b.writeDoubleBE(x, 1);
+      parts.push(b);
+    }
   } else if (typeof value === 'string' || Buffer.isBuffer(value)) {
     const bytes = typeof value === 'string' ? Buffer.from(value) : value;
     header(parts, 0xa0, 31, [0xd9, 0xda, 0xdb], bytes.length);
