@@ -41,11 +41,12 @@ export async function exportMeasurement(
     outputError = e;
   };
   output.on('error', onError);
-  const write = async (data: string | Buffer) => {
+  const write = async (data: string | Buffer, written?: () => void) => {
     if (outputError) throw outputError;
     // Writes queue up to OUTPUT_QUEUE bytes before the export waits, so reading InfluxDB's next chunk overlaps
     // with the output's write of the last one. once() rejects if the output emits 'error' while we wait.
-    if (data.length > 0 && !output.write(data) && output.writableLength > OUTPUT_QUEUE) await once(output, 'drain');
+    if (data.length > 0 && !output.write(data, written) && output.writableLength > OUTPUT_QUEUE)
+      await once(output, 'drain');
   };
   await write(formatter.header());
   const rawCsv = !plan.aggregated && request.format === 'csv';
@@ -56,7 +57,7 @@ export async function exportMeasurement(
       for (let piece = await pieces.next(); ; piece = await pieces.next()) {
         const chunk = piece.done ? csv.end() : csv.push(piece.value);
         rows += chunk.rows;
-        await write(chunk.bytes);
+        await write(chunk.bytes, () => csv.release(chunk.bytes));
         if (chunk.error) throw chunk.error;
         progress.update(chunk.lastTime ?? window.fromNs, rows);
         if (piece.done) break;

@@ -37,6 +37,8 @@ export interface MsgpackCsv {
   push(piece: Buffer): CsvBytes;
   /** The rows of chunks still pending at the end of the answer; an error if it ended in the middle of one. */
   end(): CsvBytes;
+  /** Takes back the bytes of a `push` once the output has written them. */
+  release(bytes: Buffer): void;
   /** Chunks read row by row into CSV, and chunks of another shape decoded whole and formatted. */
   counts: { scanned: number; decoded: number };
 }
@@ -222,7 +224,7 @@ export function createMsgpackCsv(plan: ExportPlan, formatter: RowFormatter, stat
 
   const push = (piece: Buffer): CsvBytes => {
     if (error) throw error;
-    out.reset(2 * piece.length + 4096);
+    out.reset(Math.ceil(1.5 * piece.length) + 4096); // CSV takes about 1.3 times MessagePack's bytes
     rows = 0;
     lastTime = undefined;
     splitter.feed(piece, chunk);
@@ -237,7 +239,7 @@ export function createMsgpackCsv(plan: ExportPlan, formatter: RowFormatter, stat
       error = new InfluxError(statement, `the answer ended in the middle of a chunk (${splitter.leftover} bytes)`);
     return { bytes: out.take(), rows, lastTime, error };
   };
-  return { push, end: endAnswer, counts };
+  return { push, end: endAnswer, release: (bytes) => out.release(bytes), counts };
 }
 
 function keyAt(b: Buffer, p: number, end: number): string {

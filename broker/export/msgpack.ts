@@ -191,24 +191,22 @@ function runeSize(b: Buffer, i: number, end: number): number {
 
 /**
  * Cuts a stream of MessagePack values arriving in pieces into whole values. `each(buffer, start, end)` reads
- * one value and returns where it ends, throwing INCOMPLETE when it runs past `end`; that value is read again
- * from its start when at least twice its bytes so far are there (so a large value is not re-read per read).
+ * one value and returns where it ends (-1 to stop), throwing INCOMPLETE when it runs past `end`; that value's
+ * bytes are kept in one reused buffer and it is read again from its start once at least twice as many bytes
+ * are there (so a large value is not re-read on every network read).
  */
 export class MsgpackSplitter {
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
+  private carry = Buffer.alloc(0);
+  private carried = 0;
   private need = 0;
 
-  /** Calls `each` on every value completed by `piece`; false when `each` stopped (returned -1). */
+  /** Calls `each` on every value completed by `piece`; false when `each` stopped. */
   feed(piece: Buffer, each: (b: Buffer, start: number, end: number) => number): boolean {
     let data = piece;
-    if (this.pendingBytes > 0) {
-      this.pending.push(piece);
-      this.pendingBytes += piece.length;
-      if (this.pendingBytes < this.need) return true;
-      data = Buffer.concat(this.pending, this.pendingBytes);
-      this.pending = [];
-      this.pendingBytes = 0;
+    if (this.carried > 0) {
+      this.keep(piece, this.carried, this.carried);
+      if (this.carried < this.need) return true;
+      data = this.carry.subarray(0, this.carried);
     }
     let p = 0;
     while (p < data.length) {
@@ -217,26 +215,39 @@ export class MsgpackSplitter {
         next = each(data, p, data.length);
       } catch (e) {
         if (e !== INCOMPLETE) throw e;
-        this.pending = [data.subarray(p)];
-        this.pendingBytes = data.length - p;
-        this.need = 2 * this.pendingBytes;
+        if (data === piece) this.keep(piece.subarray(p), 0, 0);
+        else this.carry.copyWithin(0, p, data.length);
+        this.carried = data.length - p;
+        this.need = 2 * this.carried;
         return true;
       }
       if (next < 0) return false;
       p = next;
     }
+    this.carried = 0;
     return true;
   }
 
-  /** At the end of the stream: reads what is pending whatever its size. */
+  /** At the end of the stream: reads what is kept whatever its size. */
   finish(each: (b: Buffer, start: number, end: number) => number): boolean {
-    if (this.pendingBytes === 0) return true;
+    if (this.carried === 0) return true;
     this.need = 0;
     return this.feed(Buffer.alloc(0), each);
   }
 
   /** Bytes of a value that never completed. */
   get leftover(): number {
-    return this.pendingBytes;
+    return this.carried;
+  }
+
+  /** Copies `bytes` into the carry buffer at `at` (growing it, keeping its first `kept` bytes). */
+  private keep(bytes: Buffer, at: number, kept: number): void {
+    if (at + bytes.length > this.carry.length) {
+      const bigger = Buffer.allocUnsafeSlow(Math.max(2 * this.carry.length, at + bytes.length, 65536));
+      this.carry.copy(bigger, 0, 0, kept);
+      this.carry = bigger;
+    }
+    bytes.copy(this.carry, at);
+    this.carried = at + bytes.length;
   }
 }
