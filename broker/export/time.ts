@@ -51,22 +51,3 @@ export function datePrefix(seconds: number): string {
   return new Date(seconds * 1000).toISOString().slice(0, 19);
 }
 let lastPrefix = '';
-
-/**
- * `formatTime` of a time written in decimal nanoseconds, as InfluxDB's JSON has it, without BigInt
- * arithmetic for the common case (after 1970-01-01T00:00:01Z): the digits split into seconds and fraction.
- */
-export function formatTimeText(ns: string): string {
-  const n = ns.length;
-  if (n < 10 || n > 19 || ns.charCodeAt(0) === 45 /* - */) return formatTime(BigInt(ns));
-  const seconds = ns.slice(0, n - 9);
-  if (seconds !== lastSecondText) {
-    lastSecondText = seconds;
-    lastTextPrefix = datePrefix(Number(seconds));
-  }
-  let end = n;
-  while (end > n - 9 && ns.charCodeAt(end - 1) === 48 /* 0 */) end--;
-  return end === n - 9 ? `${lastTextPrefix}Z` : `${lastTextPrefix}.${ns.slice(n - 9, end)}Z`;
-}
-let lastSecondText = '';
-let lastTextPrefix = '';
