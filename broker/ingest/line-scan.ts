@@ -230,6 +230,10 @@ function checkTimestamp(s: string, from: number, to: number): void {
 const NAME = '[A-Za-z0-9_.:/-]+';
 const NUMBER = '-?(?:\\d{1,100}(?:\\.\\d{0,100})?|\\.\\d{1,100})';
 const VALUE = `(?:${NUMBER}|-?\\d{1,18}i)`;
+
+/** A plain line's name and field value, as regular-expression source (plain-message.ts uses them too). */
+export { NAME as PLAIN_NAME, NUMBER as PLAIN_NUMBER, VALUE as PLAIN_VALUE };
+
 const PLAIN = new RegExp(`(${NAME})((?:,${NAME}=${NAME})*) (${NAME}=${VALUE}(?:,${NAME}=${VALUE})*) (\\d{1,19})$`, 'y');
 
 /** Tag keys of a plain tag set (",k=v,k=v"): whether one is gateway or device; undefined when refused. */
