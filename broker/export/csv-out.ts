@@ -69,12 +69,29 @@ export class CsvOut {
       buf[this.len++] = 45;
       n = -n;
     }
+    if (n < 2147483648) {
+      this.smallInteger(n | 0);
+      return;
+    }
     let digits = 1;
     for (let m = n; m >= 10; m = Math.floor(m / 10)) digits++;
     let at = this.len + digits;
     this.len = at;
     do {
       const q = Math.floor(n / 10);
+      buf[--at] = 48 + n - q * 10;
+      n = q;
+    } while (n > 0);
+  }
+
+  private smallInteger(n: number): void {
+    const { buf } = this;
+    let digits = 1;
+    for (let m = n; m >= 10; m = (m / 10) | 0) digits++;
+    let at = this.len + digits;
+    this.len = at;
+    do {
+      const q = (n / 10) | 0;
       buf[--at] = 48 + n - q * 10;
       n = q;
     } while (n > 0);
@@ -219,17 +236,17 @@ export class TimeWriter {
     const second = this.seconds - minute * 60;
     buf[at++] = 48 + Math.floor(second / 10);
     buf[at++] = 48 + (second % 10);
-    let sub = this.sub;
+    let sub = this.sub | 0; // < 1e9: small-integer arithmetic
     if (sub !== 0) {
       buf[at++] = 46; // .
       let digits = 9;
       while (sub % 10 === 0) {
-        sub /= 10;
+        sub = (sub / 10) | 0;
         digits--;
       }
       at += digits;
       for (let i = 1; i <= digits; i++) {
-        const q = Math.floor(sub / 10);
+        const q = (sub / 10) | 0;
         buf[at - i] = 48 + sub - q * 10;
         sub = q;
       }

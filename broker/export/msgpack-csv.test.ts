@@ -176,6 +176,13 @@ describe('raw CSV from MessagePack', () => {
     expect(counts.errors).toBeGreaterThan(20);
   });
 
+  it('ends with an error on an answer that is no MessagePack map (JSON from a server that ignored Accept)', () => {
+    const csv = createMsgpackCsv(plan, createFormatter('csv', plan), 'q');
+    const got = csv.push(Buffer.from('{"results":[{"statement_id":0}]}\n'));
+    expect(got.rows).toBe(0);
+    expect(got.error?.message).toContain('answered something else than MessagePack maps');
+  });
+
   it('pins a few rows, and a chunk of another shape decoded whole', () => {
     const chunks: Packable[] = [
       { results: [{ statement_id: 0, series: [{ name: 'm', columns: COLUMNS }] }] },

@@ -78,6 +78,8 @@ export function createMsgpackCsv(plan: ExportPlan, formatter: RowFormatter, stat
   const decoded = (b: Buffer, start: number, end: number): number => {
     const body = decode(b, start, end) as { error?: string; results?: QueryResult[] };
     const next = valueEnd;
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw new InfluxError(statement, 'answered something else than MessagePack maps');
     for (const result of chunkResults(body, statement)) {
       for (const row of rawRows(plan, result)) {
         out.text(formatter.row(row));

@@ -52,7 +52,14 @@ export async function* queryMsgpack(
 ): AsyncGenerator<Buffer> {
   const params = chunkedParams(connection, statement, chunkSize);
   const errorOf = (body: Buffer) => (decode(body, 0, body.length) as { error?: string }).error;
-  yield* (await openQuery(connection, params, { accept: 'application/x-msgpack', errorOf })) as AsyncIterable<Buffer>;
+  const res = await openQuery(connection, params, { accept: 'application/x-msgpack', errorOf });
+  // A server that ignores the Accept header answers JSON, which would read as MessagePack nonsense.
+  const type = res.headers['content-type'] ?? '';
+  if (!type.startsWith('application/x-msgpack')) {
+    res.destroy();
+    throw new InfluxError(statement, `answered ${type || 'no content type'} where MessagePack was asked for`);
+  }
+  yield* res as AsyncIterable<Buffer>;
 }
 
 function chunkedParams(connection: InfluxConnection, statement: string, chunkSize: number): URLSearchParams {
