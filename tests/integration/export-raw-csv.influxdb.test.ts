@@ -1,4 +1,5 @@
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { exportMeasurement } from '../../broker/export/export.js';
@@ -173,6 +174,21 @@ describe('raw CSV export read from InfluxDB MessagePack', () => {
       headers: { Accept: 'application/csv' },
     });
     expect([res.status, await res.text()]).toEqual([200, '']);
+  });
+
+  it('refuses an answer in JSON from a server that ignores the Accept header', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end('{"results":[{"statement_id":0}]}\n');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const pieces = queryMsgpack({ url: `http://127.0.0.1:${port}`, database: DB }, 'SELECT * FROM m');
+      await expect(pieces.next()).rejects.toThrow('answered application/json where MessagePack was asked for');
+    } finally {
+      server.close();
+    }
   });
 
   it("writes invalid UTF-8 as InfluxDB's JSON carries it (each bad byte as U+FFFD)", async () => {
