@@ -66,93 +66,118 @@ interface Layout {
  * statement's error, so a killed or failed query ends the export with it.
  */
 export function createMsgpackCsv(plan: ExportPlan, formatter: RowFormatter, statement: string): MsgpackCsv {
-  const layouts = new Map<string, Layout | null>();
-  const splitter = new MsgpackSplitter();
-  const out = new CsvOut();
-  const time = new TimeWriter();
-  const counts = { scanned: 0, decoded: 0 };
-  let rows = 0;
-  let error: Error | undefined;
-  let lastTime: bigint | undefined;
+  return new MsgpackCsvReader(plan, formatter, statement);
+}
 
-  const decoded = (b: Buffer, start: number, end: number): number => {
+type Reader = (b: Buffer, p: number, end: number) => number;
+
+class MsgpackCsvReader implements MsgpackCsv {
+  readonly counts = { scanned: 0, decoded: 0 };
+  private readonly layouts = new Map<string, Layout | null>();
+  private readonly splitter = new MsgpackSplitter();
+  private readonly out = new CsvOut();
+  private readonly time = new TimeWriter();
+  /** Where each column of the current row starts. */
+  private readonly at: number[] = [];
+  private rows = 0;
+  private error: Error | undefined;
+  private lastTime: bigint | undefined;
+  private readonly chunk: Reader = (b, p, end) => this.readChunk(b, p, end);
+  private readonly result: Reader = (b, p, end) => this.scanMap(b, p, end, 'series', this.series);
+  private readonly series: Reader = (b, p, end) => this.scanSeries(b, p, end);
+
+  constructor(
+    private readonly plan: ExportPlan,
+    private readonly formatter: RowFormatter,
+    private readonly statement: string,
+  ) {}
+
+  push(piece: Buffer): CsvBytes {
+    if (this.error) throw this.error;
+    return this.read(Math.ceil(1.5 * piece.length) + 4096, () => this.splitter.feed(piece, this.chunk)); // CSV: ~1.3× the bytes
+  }
+
+  end(): CsvBytes {
+    return this.read(4096, () => {
+      this.splitter.finish(this.chunk);
+      const left = this.splitter.leftover;
+      if (!this.error && left > 0)
+        this.error = new InfluxError(this.statement, `the answer ended in the middle of a chunk (${left} bytes)`);
+    });
+  }
+
+  release(bytes: Buffer): void {
+    this.out.release(bytes);
+  }
+
+  private read(capacity: number, feed: () => void): CsvBytes {
+    this.out.reset(capacity);
+    this.rows = 0;
+    this.lastTime = undefined;
+    feed();
+    return { bytes: this.out.take(), rows: this.rows, lastTime: this.lastTime, error: this.error };
+  }
+
+  /** One chunk, scanned row by row, else decoded whole; InfluxDB's error in it is kept and stops the reading. */
+  private readChunk(b: Buffer, start: number, end: number): number {
+    const mark = this.out.len;
+    const rowsMark = this.rows;
+    try {
+      try {
+        const next = this.scanMap(b, start, end, 'results', this.result);
+        this.counts.scanned++;
+        if (this.rows > rowsMark) this.lastTime = this.time.ns;
+        return next;
+      } catch (e) {
+        this.out.len = mark;
+        this.rows = rowsMark;
+        if (!(e instanceof MsgpackShapeError)) throw e;
+        return this.decoded(b, start, end);
+      }
+    } catch (e) {
+      if (!(e instanceof InfluxError)) throw e;
+      this.error = e;
+      return -1;
+    }
+  }
+
+  /** A chunk of another shape than expected: decoded whole, its rows through `formatter.row`. */
+  private decoded(b: Buffer, start: number, end: number): number {
     const body = decode(b, start, end) as { error?: string; results?: QueryResult[] };
     const next = valueEnd;
     if (typeof body !== 'object' || body === null || Array.isArray(body))
-      throw new InfluxError(statement, 'answered something else than MessagePack maps');
-    for (const result of chunkResults(body, statement)) {
-      for (const row of rawRows(plan, result)) {
-        out.text(formatter.row(row));
-        time.set(Number(row.time >> 32n), Number(row.time & 0xffffffffn));
-        rows++;
+      throw new InfluxError(this.statement, 'answered something else than MessagePack maps');
+    for (const result of chunkResults(body, this.statement)) {
+      for (const row of rawRows(this.plan, result)) {
+        this.out.text(this.formatter.row(row));
+        this.time.set(Number(row.time >> 32n), Number(row.time & 0xffffffffn));
+        this.rows++;
       }
     }
-    counts.decoded++;
-    lastTime = time.ns;
+    this.counts.decoded++;
+    this.lastTime = this.time.ns;
     return next;
-  };
+  }
 
-  const chunk = (b: Buffer, start: number, end: number): number => {
-    const mark = out.len;
-    const rowsMark = rows;
-    try {
-      const next = scanChunk(b, start, end);
-      counts.scanned++;
-      if (rows > rowsMark) lastTime = time.ns;
-      return next;
-    } catch (e) {
-      out.len = mark;
-      rows = rowsMark;
-      if (e instanceof InfluxError) {
-        error = e;
-        return -1;
-      }
-      if (!(e instanceof MsgpackShapeError)) throw e;
-      try {
-        return decoded(b, start, end);
-      } catch (e) {
-        if (!(e instanceof InfluxError)) throw e;
-        error = e;
-        return -1;
-      }
-    }
-  };
-
-  /** One chunk: {results: [{statement_id, series: [...]}]} or {error}. */
-  const scanChunk = (b: Buffer, p: number, end: number): number => {
+  /** A chunk {results: [...]} or a result {statement_id, series: [...]}: `key`'s items read, an error thrown. */
+  private scanMap(b: Buffer, p: number, end: number, key: string, item: Reader): number {
     const keys = readLength(b, p, end, true);
     p = headerEnd;
     for (let k = 0; k < keys; k++) {
-      const key = keyAt(b, p, end);
+      const name = keyAt(b, p, end);
       p = strEnd;
-      if (key === 'results') {
+      if (name === key) {
         const n = readLength(b, p, end, false);
         p = headerEnd;
-        for (let r = 0; r < n; r++) p = scanResult(b, p, end);
-      } else if (key === 'error') throw new InfluxError(statement, String(decode(b, p, end)));
+        for (let i = 0; i < n; i++) p = item(b, p, end);
+      } else if (name === 'error') throw new InfluxError(this.statement, String(decode(b, p, end)));
       else p = skip(b, p, end);
     }
     return p;
-  };
-
-  const scanResult = (b: Buffer, p: number, end: number): number => {
-    const keys = readLength(b, p, end, true);
-    p = headerEnd;
-    for (let k = 0; k < keys; k++) {
-      const key = keyAt(b, p, end);
-      p = strEnd;
-      if (key === 'series') {
-        const n = readLength(b, p, end, false);
-        p = headerEnd;
-        for (let s = 0; s < n; s++) p = scanSeries(b, p, end);
-      } else if (key === 'error') throw new InfluxError(statement, String(decode(b, p, end)));
-      else p = skip(b, p, end);
-    }
-    return p;
-  };
+  }
 
   /** A series: name, tags, columns, values, partial; its columns come before its values. */
-  const scanSeries = (b: Buffer, p: number, end: number): number => {
+  private scanSeries(b: Buffer, p: number, end: number): number {
     const keys = readLength(b, p, end, true);
     p = headerEnd;
     let layout: Layout | null = null;
@@ -163,19 +188,19 @@ export function createMsgpackCsv(plan: ExportPlan, formatter: RowFormatter, stat
         const columns = decode(b, p, end) as string[];
         p = valueEnd;
         const id = columns.join('\n');
-        if (!layouts.has(id)) layouts.set(id, buildLayout(plan, columns));
-        layout = layouts.get(id)!;
+        if (!this.layouts.has(id)) this.layouts.set(id, buildLayout(this.plan, columns));
+        layout = this.layouts.get(id)!;
       } else if (key === 'values') {
         if (!layout) throw new MsgpackShapeError('values before columns, or columns that fill one slot twice');
-        p = scanValues(b, p, end, layout);
+        p = this.scanValues(b, p, end, layout);
       } else p = skip(b, p, end); // name, partial; tags (GROUP BY only): raw rows take tags from columns
     }
     return p;
-  };
+  }
 
-  const at: number[] = [];
-  const scanValues = (b: Buffer, p: number, end: number, layout: Layout): number => {
+  private scanValues(b: Buffer, p: number, end: number, layout: Layout): number {
     const { columnOf, kind, width } = layout;
+    const { at, out } = this;
     const n = readLength(b, p, end, false);
     p = headerEnd;
     for (let r = 0; r < n; r++) {
@@ -194,20 +219,21 @@ export function createMsgpackCsv(plan: ExportPlan, formatter: RowFormatter, stat
       for (let s = 0; s < columnOf.length; s++) {
         if (s > 0) out.byte(44);
         const c = columnOf[s]!;
-        if (c >= 0) cell(b, at[c]!, end, kind[c]!);
+        if (c >= 0) this.cell(b, at[c]!, end, kind[c]!);
       }
       out.byte(10);
-      rows++;
+      this.rows++;
     }
     return p;
-  };
+  }
 
-  const cell = (b: Buffer, p: number, end: number, kind: number): void => {
+  private cell(b: Buffer, p: number, end: number, kind: number): void {
+    const { out } = this;
     const c = b[p]!;
     if (kind === TIME) {
       if (readInt(b, p, end) < 0) throw new MsgpackShapeError('a time that is no integer');
-      time.set(intHi, intLo);
-      time.write(out);
+      this.time.set(intHi, intLo);
+      this.time.write(out);
     } else if (c === 0xc0) {
       // null: an empty cell
     } else if (kind === KIND.float && c === 0xcb) out.float(b.readDoubleBE(p + 1));
@@ -222,26 +248,7 @@ export function createMsgpackCsv(plan: ExportPlan, formatter: RowFormatter, stat
       const value = decode(b, p, end);
       out.text(kind === TAG ? csvCell(String(value)) : csvFieldCell(value, TYPE_OF[kind]!));
     }
-  };
-
-  const push = (piece: Buffer): CsvBytes => {
-    if (error) throw error;
-    out.reset(Math.ceil(1.5 * piece.length) + 4096); // CSV takes about 1.3 times MessagePack's bytes
-    rows = 0;
-    lastTime = undefined;
-    splitter.feed(piece, chunk);
-    return { bytes: out.take(), rows, lastTime, error };
-  };
-  const endAnswer = (): CsvBytes => {
-    out.reset(4096);
-    rows = 0;
-    lastTime = undefined;
-    splitter.finish(chunk);
-    if (!error && splitter.leftover > 0)
-      error = new InfluxError(statement, `the answer ended in the middle of a chunk (${splitter.leftover} bytes)`);
-    return { bytes: out.take(), rows, lastTime, error };
-  };
-  return { push, end: endAnswer, release: (bytes) => out.release(bytes), counts };
+  }
 }
 
 function keyAt(b: Buffer, p: number, end: number): string {
