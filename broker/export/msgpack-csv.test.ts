@@ -181,6 +181,9 @@ describe('raw CSV from MessagePack', () => {
     const got = csv.push(Buffer.from('{"results":[{"statement_id":0}]}\n'));
     expect(got.rows).toBe(0);
     expect(got.error?.message).toContain('answered something else than MessagePack maps');
+    const bad = createMsgpackCsv(plan, createFormatter('csv', plan), 'q');
+    const corrupt = Buffer.concat([pack({ results: [] }).subarray(0, 9), Buffer.from([0xc1])]); // 0xc1: never used
+    expect(bad.push(corrupt).error?.message).toContain("answered MessagePack that is not InfluxDB's");
   });
 
   it('pins a few rows, and a chunk of another shape decoded whole', () => {

@@ -135,8 +135,10 @@ class MsgpackCsvReader implements MsgpackCsv {
         return this.decoded(b, start, end);
       }
     } catch (e) {
-      if (!(e instanceof InfluxError)) throw e;
-      this.error = e;
+      if (e instanceof MsgpackShapeError)
+        this.error = new InfluxError(this.statement, `answered MessagePack that is not InfluxDB's (${e.message})`);
+      else if (e instanceof InfluxError) this.error = e;
+      else throw e;
       return -1;
     }
   }
