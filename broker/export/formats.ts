@@ -1,6 +1,7 @@
 // The encoder alone: wire/index.js also loads the catalogue (13 MB of RSS for an export that needs none of it).
 import { encodeLine } from '../../wire/line-protocol/encode.js';
 import type { FieldValue } from '../../wire/reading.js';
+import { createLpRow } from './lp-row.js';
 import type { ExportPlan, FieldType } from './plan.js';
 import type { ExportFormat } from './request.js';
 import { formatTime } from './time.js';
@@ -107,22 +108,21 @@ export function createFormatter(format: ExportFormat, plan: ExportPlan): RowForm
         },
       };
     }
-    case 'lp':
-      return {
-        header: () => '',
-        row: (r) => {
-          const rowTags: Record<string, string> = {};
-          r.tags.forEach((t, i) => {
-            if (t !== null && t !== '') rowTags[tags[i]!] = t;
-          });
-          const rowFields: Record<string, FieldValue> = {};
-          r.fields.forEach((raw, i) => {
-            const v = fieldValue(raw, fields[i]!.type);
-            if (v !== null) rowFields[fields[i]!.name] = v;
-          });
-          if (Object.keys(rowFields).length === 0) return '';
-          return `${encodeLine({ measurement: plan.measurement, tags: rowTags, fields: rowFields, time: r.time })}\n`;
-        },
+    case 'lp': {
+      const slow = (r: ExportRow): string => {
+        const rowTags: Record<string, string> = {};
+        r.tags.forEach((t, i) => {
+          if (t !== null && t !== '') rowTags[tags[i]!] = t;
+        });
+        const rowFields: Record<string, FieldValue> = {};
+        r.fields.forEach((raw, i) => {
+          const v = fieldValue(raw, fields[i]!.type);
+          if (v !== null) rowFields[fields[i]!.name] = v;
+        });
+        if (Object.keys(rowFields).length === 0) return '';
+        return `${encodeLine({ measurement: plan.measurement, tags: rowTags, fields: rowFields, time: r.time })}\n`;
       };
+      return { header: () => '', row: createLpRow(plan, slow) };
+    }
   }
 }
