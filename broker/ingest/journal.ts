@@ -4,6 +4,14 @@ import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 
+/** Recent rows kept in memory, at most this many characters. */
+const RECENT_CHARS = 32 * 1024 * 1024;
+
+interface QueuedMessage {
+  lines: string;
+  points: number;
+}
+
 export interface JournalBatch {
   /** The ids of the first and last rows of the batch: `remove` forgets them. */
   firstId: number;
@@ -24,7 +32,10 @@ export class Journal {
   private readonly insert: Database.Statement<[string, number]>;
   private readonly selectFrom: Database.Statement<[number]>;
   private readonly deleteRange: Database.Statement<[number, number]>;
-  private readonly appendAll: (messages: readonly { lines: string; points: number }[]) => void;
+  private readonly appendAll: (messages: readonly QueuedMessage[]) => number[];
+  /** Rows this process appended and has not yet taken, by id: `take` need not read them back. */
+  private readonly recent = new Map<number, QueuedMessage>();
+  private recentChars = 0;
   private pendingPoints: number;
   private pendingRows: number;
   /** Rows up to this id are out in batches; `take` goes on after it. */
@@ -46,9 +57,9 @@ export class Journal {
     this.insert = this.db.prepare('INSERT INTO queue (lines, points) VALUES (?, ?)');
     this.selectFrom = this.db.prepare('SELECT id, lines, points FROM queue WHERE id > ? ORDER BY id');
     this.deleteRange = this.db.prepare('DELETE FROM queue WHERE id BETWEEN ? AND ?');
-    this.appendAll = this.db.transaction((messages: readonly { lines: string; points: number }[]) => {
-      for (const m of messages) this.insert.run(m.lines, m.points);
-    });
+    this.appendAll = this.db.transaction((messages: readonly QueuedMessage[]) =>
+      messages.map((m) => Number(this.insert.run(m.lines, m.points).lastInsertRowid)),
+    );
     const row = this.db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(points), 0) AS p FROM queue').get() as {
       n: number;
       p: number;
@@ -62,11 +73,15 @@ export class Journal {
   }
 
   /** Appends several messages in one transaction (one WAL commit instead of one per message). */
-  appendMany(messages: readonly { lines: string; points: number }[]): void {
-    this.appendAll(messages);
-    for (const m of messages) {
+  appendMany(messages: readonly QueuedMessage[]): void {
+    const ids = this.appendAll(messages);
+    for (let i = 0; i < messages.length; i++) {
+      const m = messages[i]!;
       this.pendingRows++;
       this.pendingPoints += m.points;
+      if (this.recentChars + m.lines.length > RECENT_CHARS) continue;
+      this.recent.set(ids[i]!, m);
+      this.recentChars += m.lines.length;
     }
   }
 
@@ -100,18 +115,27 @@ export class Journal {
       this.takenPoints += points;
       return { firstId, lastId, text: parts.join('\n'), points };
     };
-    // Rows are read one by one as needed: a row holds a whole message, reading ahead is costly.
-    for (const r of this.selectFrom.iterate(lastId) as IterableIterator<{
-      id: number;
-      lines: string;
-      points: number;
-    }>) {
-      if (points > 0 && points + r.points > maxPoints) break;
+    const add = (id: number, r: QueuedMessage) => {
+      if (points > 0 && points + r.points > maxPoints) return false;
       parts.push(r.lines);
       points += r.points;
-      if (!firstId) firstId = r.id;
-      lastId = r.id;
-      if (points >= maxPoints) break;
+      if (!firstId) firstId = id;
+      lastId = id;
+      return points < maxPoints;
+    };
+    // Ids follow one another (one writer, AUTOINCREMENT): what this process appended comes from memory...
+    for (let r = this.recent.get(lastId + 1); r !== undefined; r = this.recent.get(lastId + 1)) {
+      if (points > 0 && points + r.points > maxPoints) return done();
+      this.recent.delete(lastId + 1);
+      this.recentChars -= r.lines.length;
+      if (!add(lastId + 1, r)) return done();
+    }
+    // ...the rest (a previous run's rows, or rows past the memory's bound) is read row by row as needed.
+    for (const r of this.selectFrom.iterate(lastId) as IterableIterator<QueuedMessage & { id: number }>) {
+      if (points > 0 && points + r.points > maxPoints) break;
+      this.recentChars -= this.recent.get(r.id)?.lines.length ?? 0;
+      this.recent.delete(r.id);
+      if (!add(r.id, r)) break;
     }
     return parts.length === 0 ? undefined : done();
   }
