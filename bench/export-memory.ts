@@ -6,13 +6,16 @@
  *     export asks, bytes read and dropped, chunk lines counted with Buffer.indexOf, nothing parsed);
  *   - a naive exporter: the same query unchunked, the whole JSON response parsed at once;
  *   - `tidegate export` to CSV and to line protocol of the whole range, and to CSV of a tenth of it.
- * The peer, the CSV export of the whole range and an idle process (the baseline) run in interleaved
+ * The peer, the same raw query answered in MessagePack (what the CSV export asks for: influxd encodes it
+ * for less CPU), the CSV export of the whole range and an idle process (the baseline) run in interleaved
  * rounds; their medians give the rate ratio and the memory above the baseline for both sides, and each
- * round's export is also compared with the peer of the same round (steadier on a loaded machine).
+ * round's export is also compared with the peer of the same round (steadier on a loaded machine). Each
+ * side's CPU seconds (user + sys, less the idle process's) and influxd's over the same run are printed per
+ * million rows: figures that hold on a loaded machine where rates do not.
  * Run: npx tsx bench/export-memory.ts (BENCH_QUICK=1: 100,000 points, the other cases skipped)
  */
 import { execFile } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { type IncomingMessage, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,26 +78,44 @@ async function child(kind: string, url: string, from: bigint, to: bigint): Promi
     }
     return newlines * 10_000; // InfluxDB's default chunk_size rows per JSON line (the last one may hold fewer)
   }
+  if (kind === 'raw-msgpack') {
+    params.set('chunked', 'true');
+    let bytes = 0;
+    const res = await post(`${url}/query`, params.toString(), 'application/x-msgpack');
+    for await (const chunk of res as AsyncIterable<Buffer>) bytes += chunk.length;
+    return bytes > 0 ? -1 : 0; // chunks are not delimited: the rows are not counted, the caller knows them
+  }
   const res = await fetch(`${url}/query`, { method: 'POST', body: params, headers: { 'Accept-Encoding': 'identity' } });
   const body = JSON.parse(await res.text()) as { results: { series: { values: unknown[] }[] }[] };
   return body.results[0]!.series[0]!.values.length;
 }
 
-function post(url: string, body: string): Promise<IncomingMessage> {
+function post(url: string, body: string, accept = 'application/json'): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    const headers = { 'Content-Type': 'application/x-www-form-urlencoded', Accept: accept };
+    const req = request(url, { method: 'POST', headers });
     req.on('response', resolve).on('error', reject).end(body);
   });
 }
 
-async function timed(command: string[]): Promise<{ seconds: number; rssMb: number; rows: number }> {
-  const { stdout, stderr } = await run('/usr/bin/time', ['-f', 'TIME %e %M', ...command], { maxBuffer: 1 << 30 }).catch(
-    (e: { stdout: string; stderr: string }) => ({ stdout: '{"rows":0,"seconds":0}', stderr: e.stderr ?? '' }),
-  );
-  const m = /TIME ([\d.]+) (\d+)/.exec(stderr);
+type Result = { rows: number; seconds: number; rssMb: number; cpu: number; influxdCpu: number };
+
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+function processCpu(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
+async function timed(command: string[], influxdPid: number): Promise<Result> {
+  const influxdBefore = processCpu(influxdPid);
+  const { stdout, stderr } = await run('/usr/bin/time', ['-f', 'TIME %e %M %U %S', ...command], {
+    maxBuffer: 1 << 30,
+  }).catch((e: { stdout: string; stderr: string }) => ({ stdout: '{"rows":0,"seconds":0}', stderr: e.stderr ?? '' }));
+  const influxdCpu = processCpu(influxdPid) - influxdBefore;
+  const m = /TIME ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(stderr);
   if (!m) throw new Error(`no /usr/bin/time figures in:\n${stderr}`);
   const inner = JSON.parse(stdout.trim().split('\n').pop()!) as { rows: number; seconds: number };
-  return { ...inner, rssMb: Number(m[2]) / 1024 };
+  return { ...inner, rssMb: Number(m[2]) / 1024, cpu: Number(m[3]) + Number(m[4]), influxdCpu };
 }
 
 async function main(): Promise<void> {
@@ -124,17 +145,20 @@ async function main(): Promise<void> {
     const tenth = T0 + (BigInt(perDevice) * STEP_NS) / 10n;
     const self = [process.execPath, '--import', 'tsx', 'bench/export-memory.ts', 'child'];
     const measure = (kind: string, end: bigint, heapMb?: number) =>
-      timed([
-        ...(heapMb ? [process.execPath, `--max-old-space-size=${heapMb}`, ...self.slice(1)] : self),
-        kind,
-        influx.url,
-        String(T0),
-        String(end),
-      ]);
-    type Result = { rows: number; seconds: number; rssMb: number };
-    const rounds = { peer: [] as Result[], csv: [] as Result[], idle: [] as Result[] };
+      timed(
+        [
+          ...(heapMb ? [process.execPath, `--max-old-space-size=${heapMb}`, ...self.slice(1)] : self),
+          kind,
+          influx.url,
+          String(T0),
+          String(end),
+        ],
+        influx.child.pid!,
+      );
+    const rounds = { peer: [] as Result[], msgpack: [] as Result[], csv: [] as Result[], idle: [] as Result[] };
     for (let r = 0; r < 5; r++) {
       rounds.peer.push({ ...(await measure('raw', to)), rows: POINTS });
+      rounds.msgpack.push({ ...(await measure('raw-msgpack', to)), rows: POINTS });
       rounds.csv.push(await measure('export-csv', to));
       rounds.idle.push(await measure('idle', to));
     }
@@ -143,28 +167,34 @@ async function main(): Promise<void> {
       rows: rs[0]!.rows,
       seconds: median(rs.map((x) => x.seconds)),
       rssMb: median(rs.map((x) => x.rssMb)),
+      cpu: median(rs.map((x) => x.cpu)),
+      influxdCpu: median(rs.map((x) => x.influxdCpu)),
     });
     const peerMid = mid(rounds.peer);
+    const msgpackMid = mid(rounds.msgpack);
     const csvMid = mid(rounds.csv);
     const idleMid = mid(rounds.idle);
     console.log(
       `\nexport-memory: ${POINTS.toLocaleString('en')} points, ${DEVICES} series, median of ${rounds.peer.length} interleaved rounds${QUICK ? ' (quick mode)' : ''}`,
     );
+    const perMillion = 1_000_000 / POINTS;
     console.log(
-      `| side | rows/s | peak RSS MB | above the baseline (${idleMid.rssMb.toFixed(0)} MB, idle node + tsx) |\n|---|---:|---:|---:|`,
+      `| side | rows/s | peak RSS MB | above the baseline (${idleMid.rssMb.toFixed(0)} MB, idle node + tsx) | CPU s per 1M rows above the idle process's ${idleMid.cpu.toFixed(2)} s | influxd CPU s per 1M rows |\n|---|---:|---:|---:|---:|---:|`,
     );
     for (const [name, c] of [
-      ['InfluxDB raw query, chunked (peer)', peerMid],
+      ['InfluxDB raw query, chunked JSON (peer)', peerMid],
+      ['the same query in MessagePack', msgpackMid],
       ['tidegate export csv, full range', csvMid],
     ] as const)
       console.log(
-        `| ${name} | ${Math.round(c.rows / c.seconds)} | ${c.rssMb.toFixed(0)} | ${(c.rssMb - idleMid.rssMb).toFixed(0)} MB |`,
+        `| ${name} | ${Math.round(c.rows / c.seconds)} | ${c.rssMb.toFixed(0)} | ${(c.rssMb - idleMid.rssMb).toFixed(0)} MB | ${((c.cpu - idleMid.cpu) * perMillion).toFixed(2)} | ${(c.influxdCpu * perMillion).toFixed(2)} |`,
       );
+    const rate = (c: Result) => c.rows / c.seconds;
     console.log(
-      `ratios, export / peer: rate ${(csvMid.rows / csvMid.seconds / (peerMid.rows / peerMid.seconds)).toFixed(2)}×, memory above the baseline ${((csvMid.rssMb - idleMid.rssMb) / Math.max(1, peerMid.rssMb - idleMid.rssMb)).toFixed(2)}×`,
+      `ratios, export / peer: rate ${(rate(csvMid) / rate(peerMid)).toFixed(2)}× (${(rate(csvMid) / rate(msgpackMid)).toFixed(2)}× the MessagePack query), memory above the baseline ${((csvMid.rssMb - idleMid.rssMb) / Math.max(1, peerMid.rssMb - idleMid.rssMb)).toFixed(2)}×`,
     );
     console.log(
-      `rounds (s): peer ${rounds.peer.map((x) => x.seconds.toFixed(1)).join(', ')}; csv ${rounds.csv.map((x) => x.seconds.toFixed(1)).join(', ')}`,
+      `rounds (s): peer ${rounds.peer.map((x) => x.seconds.toFixed(1)).join(', ')}; MessagePack ${rounds.msgpack.map((x) => x.seconds.toFixed(1)).join(', ')}; csv ${rounds.csv.map((x) => x.seconds.toFixed(1)).join(', ')}`,
     );
     // Each round's export against the peer measured just before it: steadier than a ratio of medians when
     // the machine's load moves between rounds.
@@ -177,7 +207,7 @@ async function main(): Promise<void> {
     );
     if (QUICK) return;
 
-    const cases: { name: string; rows: number; seconds: number; rssMb: number }[] = [];
+    const cases: ({ name: string } & Result)[] = [];
     cases.push({ name: 'InfluxDB raw query, chunked (peer)', ...peerMid });
     cases.push({ name: 'naive: unchunked, JSON.parse', ...(await measure('naive', to)) });
     cases.push({ name: 'tidegate export csv, 1/10 range', ...(await measure('export-csv', tenth)) });

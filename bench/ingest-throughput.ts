@@ -3,15 +3,18 @@
  * through the broker and the ingestor (decode, tag from topic, spill queue, batched /write) into
  * InfluxDB, against raw line-protocol POSTs of the same points (5,000 per request) to the same InfluxDB:
  * one writer after the other, and four concurrent writers. Rounds are interleaved (raw, four raw, end
- * to end), each in its own database; the table gives the median of each.
+ * to end), each in its own database; the table gives the median of each. The gateway is a load
+ * generator as light as a C client (ingest-gateway.ts: packets encoded before the clock), as the raw
+ * peer's bodies are prepared before it: both time what InfluxDB, and the broker and ingestor, do.
  *
  *   npx tsx bench/ingest-throughput.ts         (BENCH_QUICK=1 for a run under a minute)
  */
 import { join } from 'node:path';
 import { startManagedInflux } from '../broker/influxdb/managed.js';
-import { countPoints, messagePayload, publishStream, type StreamOptions } from '../broker/ingest/testing.js';
+import { countPoints, messagePayload, type StreamOptions } from '../broker/ingest/testing.js';
 import { addUser, startBroker } from '../broker/server/index.js';
 import { requireBinary, tempDir, waitFor } from '../tests/harness/index.js';
+import { prepareGateway, sendGateway } from './ingest-gateway.js';
 
 const quick = process.env.BENCH_QUICK === '1';
 const ROUNDS = quick ? 2 : 3;
@@ -69,20 +72,12 @@ async function endToEnd(database: string, gateway: string): Promise<number> {
     ingest: { influx: { url: influx.url, database }, spill: { path: join(dir, `${database}-queue.db`) } },
   });
   await waitFor(() => broker.ingestor?.stats.mqttConnected === true, 'the ingestor');
-  // Prepared before the clock starts, as the raw peer's request bodies are.
+  // Encoded before the clock starts, as the raw peer's request bodies are.
   const o = { url: '', gateway, device: 'pm-1', messages: POINTS / LINES, linesPerMessage: LINES };
   const payloads = Array.from({ length: o.messages }, (_, i) => messagePayload(o, i, startNs));
+  const packets = prepareGateway({ gateway, password: gw.password, device: 'pm-1', payloads });
   const started = performance.now();
-  await publishStream({
-    url: broker.mqttUrl!,
-    gateway,
-    device: 'pm-1',
-    messages: POINTS / LINES,
-    linesPerMessage: LINES,
-    startNs,
-    payloads,
-    client: { username: gw.name, password: gw.password },
-  });
+  await sendGateway(broker.mqttUrl!, packets);
   await waitFor(() => broker.ingestor!.stats.pointsWritten >= POINTS, 'every point written', 600_000, 10);
   const seconds = (performance.now() - started) / 1000;
   await broker.close();

@@ -2,19 +2,20 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { InfluxConnection } from '../schema/http.js';
 import { createFormatter, type ExportRow } from './formats.js';
+import { createMsgpackCsv } from './msgpack-csv.js';
 import { planExport } from './plan.js';
 import { createProgress, type Progress } from './progress.js';
-import { createRawCsvChunks } from './raw-csv.js';
 import type { ExportRequest } from './request.js';
 import { aggregatedRows, compareRows, rawRows } from './rows.js';
-import { queryChunks, queryLines } from './stream.js';
+import { queryChunks, queryMsgpack } from './stream.js';
 
 /**
- * Rows per InfluxDB chunk on the scanned CSV path. A chunk's text and CSV are alive until written, and
- * V8 grows its young generation with what survives: 2,000-row chunks took it to 16 MB, 10,000 to 32 MB,
- * 500 keep it at 8 MB (bench/export-memory.ts) for a rate within the noise of this machine.
+ * Rows per InfluxDB chunk on the raw CSV path: 500, 2,000 and 10,000 cost influxd and the exporter the same
+ * CPU within the noise (bench/export-memory.ts); small chunks keep what is held at once small.
  */
 const RAW_CSV_CHUNK_ROWS = 500;
+/** Bytes of output queued before the export waits for the output to drain. */
+const OUTPUT_QUEUE = 256 * 1024;
 
 export interface ExportSummary {
   rows: number;
@@ -43,20 +44,26 @@ export async function exportMeasurement(
     outputError = e;
   };
   output.on('error', onError);
-  const write = async (text: string) => {
+  const write = async (data: string | Buffer, written?: () => void) => {
     if (outputError) throw outputError;
-    // once() rejects if the output emits 'error' while we wait.
-    if (text && !output.write(text)) await once(output, 'drain');
+    // Writes queue up to OUTPUT_QUEUE bytes before the export waits, so reading InfluxDB's next chunk overlaps
+    // with the output's write of the last one. once() rejects if the output emits 'error' while we wait.
+    if (data.length > 0 && !output.write(data, written) && output.writableLength > OUTPUT_QUEUE)
+      await once(output, 'drain');
   };
   await write(formatter.header());
-  const rawCsv = !plan.aggregated && request.format === 'csv' ? createRawCsvChunks(plan, formatter) : undefined;
+  const rawCsv = !plan.aggregated && request.format === 'csv';
   for (const window of plan.windows) {
     if (rawCsv) {
-      for await (const line of queryLines(connection, window.statement, RAW_CSV_CHUNK_ROWS)) {
-        const chunk = rawCsv.convert(line, window.statement);
+      const csv = createMsgpackCsv(plan, formatter, window.statement);
+      const pieces = queryMsgpack(connection, window.statement, RAW_CSV_CHUNK_ROWS);
+      for (let piece = await pieces.next(); ; piece = await pieces.next()) {
+        const chunk = piece.done ? csv.end() : csv.push(piece.value);
         rows += chunk.rows;
-        await write(chunk.text);
+        await write(chunk.bytes, () => csv.release(chunk.bytes));
+        if (chunk.error) throw chunk.error;
         progress.update(chunk.lastTime ?? window.fromNs, rows);
+        if (piece.done) break;
       }
     } else if (!plan.aggregated) {
       const chunks = queryChunks(connection, window.statement);

@@ -1,6 +1,7 @@
 // The encoder alone: wire/index.js also loads the catalogue (13 MB of RSS for an export that needs none of it).
 import { encodeLine } from '../../wire/line-protocol/encode.js';
 import type { FieldValue } from '../../wire/reading.js';
+import { createLpRow } from './lp-row.js';
 import type { ExportPlan, FieldType } from './plan.js';
 import type { ExportFormat } from './request.js';
 import { formatTime } from './time.js';
@@ -57,8 +58,20 @@ export function csvFieldCell(raw: unknown, type: FieldType): string {
   }
 }
 
-function jsonValue(v: FieldValue): string {
-  return typeof v === 'bigint' ? v.toString() : JSON.stringify(v);
+const INTEGER = /^(?:0|-?[1-9]\d*)$/;
+
+/** `fieldValue` of a non-null value from InfluxDB's JSON written as JSON: int64 exact, without BigInt for digits. */
+function jsonCell(raw: unknown, type: FieldType): string {
+  switch (type) {
+    case 'integer':
+      return typeof raw === 'string' && INTEGER.test(raw) ? raw : BigInt(raw as string | number).toString();
+    case 'float':
+      return JSON.stringify(Number(raw));
+    case 'boolean':
+      return raw === true || raw === 'true' ? 'true' : 'false';
+    default:
+      return JSON.stringify(String(raw));
+  }
 }
 
 export function createFormatter(format: ExportFormat, plan: ExportPlan): RowFormatter {
@@ -74,37 +87,42 @@ export function createFormatter(format: ExportFormat, plan: ExportPlan): RowForm
           return `${line}\n`;
         },
       };
-    case 'jsonl':
+    case 'jsonl': {
+      // Keys quoted once, values written straight from InfluxDB's (as jsonCell says): no array, no BigInt.
+      const tagKeys = tags.map((t) => `,${JSON.stringify(t)}:`);
+      const fieldKeys = fields.map((f) => `,${JSON.stringify(f.name)}:`);
       return {
         header: () => '',
         row: (r) => {
-          const parts = [`"time":${JSON.stringify(formatTime(r.time))}`];
-          r.tags.forEach((t, i) => {
-            if (t !== null && t !== '') parts.push(`${JSON.stringify(tags[i])}:${JSON.stringify(t)}`);
-          });
-          r.fields.forEach((raw, i) => {
-            const v = fieldValue(raw, fields[i]!.type);
-            if (v !== null) parts.push(`${JSON.stringify(fields[i]!.name)}:${jsonValue(v)}`);
-          });
-          return `{${parts.join(',')}}\n`;
+          // formatTime writes digits, dashes, colons, a dot and Z: nothing JSON escapes.
+          let line = `{"time":"${formatTime(r.time)}"`;
+          for (let i = 0; i < r.tags.length; i++) {
+            const t = r.tags[i];
+            if (t !== null && t !== '' && t !== undefined) line += tagKeys[i] + JSON.stringify(t);
+          }
+          for (let i = 0; i < r.fields.length; i++) {
+            const raw = r.fields[i];
+            if (raw !== null && raw !== undefined) line += fieldKeys[i] + jsonCell(raw, fields[i]!.type);
+          }
+          return `${line}}\n`;
         },
       };
-    case 'lp':
-      return {
-        header: () => '',
-        row: (r) => {
-          const rowTags: Record<string, string> = {};
-          r.tags.forEach((t, i) => {
-            if (t !== null && t !== '') rowTags[tags[i]!] = t;
-          });
-          const rowFields: Record<string, FieldValue> = {};
-          r.fields.forEach((raw, i) => {
-            const v = fieldValue(raw, fields[i]!.type);
-            if (v !== null) rowFields[fields[i]!.name] = v;
-          });
-          if (Object.keys(rowFields).length === 0) return '';
-          return `${encodeLine({ measurement: plan.measurement, tags: rowTags, fields: rowFields, time: r.time })}\n`;
-        },
+    }
+    case 'lp': {
+      const slow = (r: ExportRow): string => {
+        const rowTags: Record<string, string> = {};
+        r.tags.forEach((t, i) => {
+          if (t !== null && t !== '') rowTags[tags[i]!] = t;
+        });
+        const rowFields: Record<string, FieldValue> = {};
+        r.fields.forEach((raw, i) => {
+          const v = fieldValue(raw, fields[i]!.type);
+          if (v !== null) rowFields[fields[i]!.name] = v;
+        });
+        if (Object.keys(rowFields).length === 0) return '';
+        return `${encodeLine({ measurement: plan.measurement, tags: rowTags, fields: rowFields, time: r.time })}\n`;
       };
+      return { header: () => '', row: createLpRow(plan, slow) };
+    }
   }
 }

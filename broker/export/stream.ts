@@ -6,6 +6,7 @@ import {
   parseInfluxJson,
   type QueryResult,
 } from '../schema/http.js';
+import { decode } from './msgpack.js';
 
 /**
  * Runs one query with `chunked=true` and yields InfluxDB's chunks one at a time as they arrive, as text:
@@ -17,13 +18,7 @@ export async function* queryLines(
   statement: string,
   chunkSize = 2_000,
 ): AsyncGenerator<string> {
-  const params = authParams(connection);
-  params.set('q', statement);
-  params.set('db', connection.database);
-  params.set('epoch', 'ns');
-  params.set('chunked', 'true');
-  params.set('chunk_size', String(chunkSize));
-  const res = await openQuery(connection, params);
+  const res = await openQuery(connection, chunkedParams(connection, statement, chunkSize));
   const decoder = new TextDecoder();
   // A chunk line can be megabytes long and arrive in many reads: keep the pieces and look for the end of
   // the line only in each new piece, instead of rescanning a growing string.
@@ -44,6 +39,37 @@ export async function* queryLines(
   pieces.push(decoder.decode());
   const rest = pieces.join('');
   if (rest.trim()) yield rest;
+}
+
+/**
+ * The same query answered in MessagePack (`Accept: application/x-msgpack`): InfluxDB's chunks are MessagePack
+ * maps one after the other, yielded as the bytes arrive; `MsgpackSplitter` cuts them.
+ */
+export async function* queryMsgpack(
+  connection: InfluxConnection,
+  statement: string,
+  chunkSize = 2_000,
+): AsyncGenerator<Buffer> {
+  const params = chunkedParams(connection, statement, chunkSize);
+  const errorOf = (body: Buffer) => (decode(body, 0, body.length) as { error?: string }).error;
+  const res = await openQuery(connection, params, { accept: 'application/x-msgpack', errorOf });
+  // A server that ignores the Accept header answers JSON, which would read as MessagePack nonsense.
+  const type = res.headers['content-type'] ?? '';
+  if (!type.startsWith('application/x-msgpack')) {
+    res.destroy();
+    throw new InfluxError(statement, `answered ${type || 'no content type'} where MessagePack was asked for`);
+  }
+  yield* res as AsyncIterable<Buffer>;
+}
+
+function chunkedParams(connection: InfluxConnection, statement: string, chunkSize: number): URLSearchParams {
+  const params = authParams(connection);
+  params.set('q', statement);
+  params.set('db', connection.database);
+  params.set('epoch', 'ns');
+  params.set('chunked', 'true');
+  params.set('chunk_size', String(chunkSize));
+  return params;
 }
 
 /** The results of one chunk line; an error InfluxDB reports in it (a killed query, a limit) is thrown. */

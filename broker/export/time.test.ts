@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatTime, formatTimeText, parseTime } from './time.js';
+import { formatTime, parseTime } from './time.js';
 
 describe('export times', () => {
   it('reads dates, RFC 3339, nanoseconds and now-relative times', () => {
@@ -16,16 +16,5 @@ describe('export times', () => {
     expect(formatTime(1_769_817_600_500_000_000n)).toBe('2026-01-31T00:00:00.5Z');
     expect(formatTime(1_769_817_600_000_000_123n)).toBe('2026-01-31T00:00:00.000000123Z');
     expect(formatTime(-1n)).toBe('1969-12-31T23:59:59.999999999Z');
-  });
-
-  it('prints the same from decimal nanoseconds as from a bigint, whatever the digits', () => {
-    const times = [0n, 1n, -1n, 999_999_999n, 1_000_000_000n, 1_769_817_600_000_000_000n, 1_769_817_600_000_000_123n];
-    times.push(
-      1_769_817_600_120_000_000n,
-      9_223_372_036_854_775_807n,
-      -9_223_372_036_854_775_808n,
-      1_769_817_601_000_000_010n,
-    );
-    for (const t of times) expect(formatTimeText(t.toString()), String(t)).toBe(formatTime(t));
   });
 });

@@ -37,7 +37,7 @@ export function formatTime(ns: bigint): string {
   // Rows come in time order: the date part changes once a second at most, so it is formatted once.
   if (seconds !== lastSecond) {
     lastSecond = seconds;
-    lastPrefix = new Date(Number(seconds) * 1000).toISOString().slice(0, 19);
+    lastPrefix = datePrefix(Number(seconds));
   }
   if (sub === 0n) return `${lastPrefix}Z`;
   let fraction = sub.toString().padStart(9, '0');
@@ -45,23 +45,9 @@ export function formatTime(ns: bigint): string {
   return `${lastPrefix}.${fraction}Z`;
 }
 let lastSecond: bigint | undefined;
-let lastPrefix = '';
 
-/**
- * `formatTime` of a time written in decimal nanoseconds, as InfluxDB's JSON has it, without BigInt
- * arithmetic for the common case (after 1970-01-01T00:00:01Z): the digits split into seconds and fraction.
- */
-export function formatTimeText(ns: string): string {
-  const n = ns.length;
-  if (n < 10 || n > 19 || ns.charCodeAt(0) === 45 /* - */) return formatTime(BigInt(ns));
-  const seconds = ns.slice(0, n - 9);
-  if (seconds !== lastSecondText) {
-    lastSecondText = seconds;
-    lastTextPrefix = new Date(Number(seconds) * 1000).toISOString().slice(0, 19);
-  }
-  let end = n;
-  while (end > n - 9 && ns.charCodeAt(end - 1) === 48 /* 0 */) end--;
-  return end === n - 9 ? `${lastTextPrefix}Z` : `${lastTextPrefix}.${ns.slice(n - 9, end)}Z`;
+/** The date and clock of a second since the epoch, e.g. 2026-01-31T12:00:00. */
+export function datePrefix(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().slice(0, 19);
 }
-let lastSecondText = '';
-let lastTextPrefix = '';
+let lastPrefix = '';

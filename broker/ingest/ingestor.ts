@@ -1,4 +1,4 @@
-import type { MqttClient } from 'mqtt';
+import type { Aedes } from 'aedes';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { Topics } from '../../wire/index.js';
@@ -6,7 +6,9 @@ import { type ManagedInflux, startManagedInflux } from '../influxdb/managed.js';
 import { ensureSchema } from '../schema/index.js';
 import { createLogger } from '../server/log.js';
 import { type IngestConfig, type IngestOptions, IngestOptionsSchema } from './config.js';
+import { startInProcessReader } from './in-process-reader.js';
 import type { InfluxTarget } from './influx-writer.js';
+import type { SpillIntakeParts } from './intake.js';
 import { Journal } from './journal.js';
 import { LinkLog } from './link-log.js';
 import { createIngestMetrics } from './metrics.js';
@@ -50,7 +52,8 @@ export interface Ingestor {
  */
 export async function startIngestor(
   input: IngestOptions | IngestConfig,
-  options: { logger?: Logger } = {},
+  /** `aedes`: the broker this ingestor runs in, read without an MQTT connection (in-process-reader.ts). */
+  options: { logger?: Logger; aedes?: Aedes } = {},
 ): Promise<Ingestor> {
   const config = IngestOptionsSchema.parse(input);
   const log = options.logger ?? createLogger('ingest');
@@ -73,11 +76,9 @@ export async function startIngestor(
     influxLink.markDown(`schema not set up yet: ${(e as Error).message}`);
   }
 
-  let client: MqttClient | undefined;
-  const publishRejection = (body: Record<string, unknown>) => {
-    if (client?.connected)
-      client.publish(rejectedTopic, JSON.stringify({ at: new Date().toISOString(), ...body }), { qos: 0 });
-  };
+  let rejections: ((topic: string, body: string) => void) | undefined;
+  const publishRejection = (body: Record<string, unknown>) =>
+    rejections?.(rejectedTopic, JSON.stringify({ at: new Date().toISOString(), ...body }));
   const writer = new SpillWriter({
     journal,
     target,
@@ -91,19 +92,20 @@ export async function startIngestor(
     log,
     publishRejection,
   });
-  const reader = startMqttReader({
-    mqtt: config.mqtt,
+  const intake = {
     maxSpillPoints: config.spill.maxPoints,
     topics: new Topics(config.prefix),
     journal,
     stats,
     metrics,
-    mqttLink,
     log,
-    onQueued: (messages) => writer.queued(messages),
+    onQueued: (messages: number) => writer.queued(messages),
     publishRejection,
-  });
-  client = reader.client;
+  };
+  const reader = options.aedes
+    ? await inProcess(options.aedes, intake, mqttLink)
+    : startMqttReader({ ...intake, mqtt: config.mqtt, mqttLink });
+  rejections = reader.publish;
 
   return {
     stats,
@@ -116,6 +118,15 @@ export async function startIngestor(
       await managed?.stop();
     },
   };
+}
+
+/** Reading from the broker it runs in: always connected. */
+async function inProcess(aedes: Aedes, intake: SpillIntakeParts, link: LinkLog) {
+  const reader = startInProcessReader(aedes, intake);
+  await reader.subscribed;
+  intake.stats.mqttConnected = true;
+  link.markUp({ inProcess: true });
+  return reader;
 }
 
 /** The configured InfluxDB, or one started in the data folder when the config names none. */

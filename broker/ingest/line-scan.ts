@@ -25,6 +25,7 @@ const INT64_DIGITS = '9223372036854775807';
 /** InfluxDB's time range: models.MinNanoTime (int64 min + 2) to MaxNanoTime (int64 max - 1). */
 const MAX_TIME_DIGITS = '9223372036854775806';
 export const INFLUX_REFUSES = 'InfluxDB refuses';
+const LEADING_PLUS = `${INFLUX_REFUSES} a number with a leading "+"`;
 const FLOAT = /[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/y;
 const BOOLEANS = new Set(['t', 'T', 'true', 'True', 'TRUE', 'f', 'F', 'false', 'False', 'FALSE']);
 
@@ -154,10 +155,12 @@ function fieldValueEnd(s: string, start: number): number {
   let end = start;
   while (end < s.length && s.charCodeAt(end) !== COMMA && s.charCodeAt(end) !== SPACE) end++;
   if (end === start) throw new Refused(start, 'missing field value');
-  if (s.charCodeAt(start) === 43 /* + */) throw new Refused(start, `${INFLUX_REFUSES} a number with a leading "+"`);
+  // Only a number wire/ reads is refused for its "+" (InfluxDB's reason); anything else is invalid.
+  const plus = s.charCodeAt(start) === 43;
   const last = s.charCodeAt(end - 1);
   if (last === 0x69 /* i */) {
     if (!isInt64(s, start, end - 1)) throw new Refused(start, invalid(s, start, end, 'integer'));
+    if (plus) throw new Refused(start, LEADING_PLUS);
     lastType = 'integer';
     return end;
   }
@@ -177,6 +180,7 @@ function fieldValueEnd(s: string, start: number): number {
   if (end - start > 300 || /[eE]/.test(s.slice(start, end))) {
     if (!Number.isFinite(Number(s.slice(start, end)))) throw new Refused(start, 'float out of range');
   }
+  if (plus) throw new Refused(start, LEADING_PLUS);
   return end;
 }
 
@@ -226,6 +230,10 @@ function checkTimestamp(s: string, from: number, to: number): void {
 const NAME = '[A-Za-z0-9_.:/-]+';
 const NUMBER = '-?(?:\\d{1,100}(?:\\.\\d{0,100})?|\\.\\d{1,100})';
 const VALUE = `(?:${NUMBER}|-?\\d{1,18}i)`;
+
+/** A plain line's name and field value, as regular-expression source (plain-message.ts uses them too). */
+export { NAME as PLAIN_NAME, NUMBER as PLAIN_NUMBER, VALUE as PLAIN_VALUE };
+
 const PLAIN = new RegExp(`(${NAME})((?:,${NAME}=${NAME})*) (${NAME}=${VALUE}(?:,${NAME}=${VALUE})*) (\\d{1,19})$`, 'y');
 
 /** Tag keys of a plain tag set (",k=v,k=v"): whether one is gateway or device; undefined when refused. */

@@ -1,5 +1,6 @@
 import { decodeLine, encodeLine, fieldProblem, type LineError, splitLines, type Topics } from '../../wire/index.js';
 import { scanLine } from './line-scan.js';
+import { plainMessage } from './plain-message.js';
 
 export interface DecodedMessage {
   /** Line protocol to store, with `gateway` and `device` tags from the topic; empty when nothing is usable. */
@@ -32,16 +33,30 @@ export function decodeDataMessage(topics: Topics, topic: string, payload: Uint8A
   } catch {
     return { lines: '', points: 0, rejection: { reason: 'payload is not valid UTF-8', errors: [] } };
   }
-  // Each line is checked by one pass of `scanLine` (the rules of the wire decoder); a good line is
-  // passed on as written, with the topic's tags added, unless it names gateway or device itself (then
-  // it is re-encoded without them). Topics.parse has checked both ids: nothing in them needs escaping.
+  // Topics.parse has checked both ids: nothing in them needs escaping.
   const topicTags = `,device=${parsed.device},gateway=${parsed.gateway}`;
+  const ids = { gateway: parsed.gateway, device: parsed.device };
+  const quoted = text.includes('"') || text.includes('\\');
+  return (!quoted && plainMessage(text, topicTags)) || decodeLineByLine(text, topicTags, ids, quoted);
+}
+
+/**
+ * Each line is checked by one pass of `scanLine` (the rules of the wire decoder); a good line is passed
+ * on as written, with the topic's tags added, unless it names gateway or device itself (then it is
+ * re-encoded without them).
+ */
+export function decodeLineByLine(
+  text: string,
+  topicTags: string,
+  ids: { gateway: string; device: string },
+  quoted = true,
+): DecodedMessage {
   const out: string[] = [];
   const errors: LineError[] = [];
   const uncatalogued = new Set<string>();
   let lineNo = 0;
   // Without a quote or a backslash, every newline ends a line: the native split is far cheaper.
-  const lines = text.includes('"') || text.includes('\\') ? splitLines(text) : text.split('\n');
+  const lines = quoted ? splitLines(text) : text.split('\n');
   for (const raw of lines) {
     lineNo++;
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
@@ -59,8 +74,8 @@ export function decodeDataMessage(topics: Topics, topic: string, payload: Uint8A
     }
     if (scan.namesTopicTag) {
       const reading = decodeLine(line);
-      reading.tags.gateway = parsed.gateway;
-      reading.tags.device = parsed.device;
+      reading.tags.gateway = ids.gateway;
+      reading.tags.device = ids.device;
       out.push(encodeLine(reading));
     } else out.push(line.slice(start, scan.keyEnd) + topicTags + line.slice(scan.keyEnd));
   }

@@ -143,6 +143,12 @@ export class OutgoingQueue {
     }
   }
 
+  /** Forgets everything queued for a client (a session that is ended). */
+  drop(clientId: string): void {
+    this.db.prepare('DELETE FROM outgoing WHERE client_id = ?').run(clientId);
+    this.rowsOf.delete(clientId);
+  }
+
   size(clientId: string): number {
     if (!this.rowsOf.get(clientId)) return 0;
     return (this.countAll.get(clientId) as { n: number }).n;

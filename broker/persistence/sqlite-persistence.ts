@@ -114,6 +114,11 @@ export class SqlitePersistence {
     return Readable.from(this.p.outgoing.stream(client.id));
   }
 
+  /** Forgets what was queued for a session that is ended (not part of aedes' persistence API). */
+  dropQueue(clientId: string): void {
+    this.p.outgoing.drop(clientId);
+  }
+
   /** How many messages wait for a client's acknowledgement (for /health). */
   queued(clientId: string): number {
     return this.p.outgoing.size(clientId);

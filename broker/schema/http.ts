@@ -59,22 +59,30 @@ export function authParams(connection: InfluxConnection): URLSearchParams {
  * a third more CPU per byte and some 25 MB of RSS, and asks for gzip, which on loopback or a LAN only
  * spends CPU on both sides.
  */
-export async function openQuery(connection: InfluxConnection, params: URLSearchParams): Promise<IncomingMessage> {
+export async function openQuery(
+  connection: InfluxConnection,
+  params: URLSearchParams,
+  options: { accept?: string; errorOf?: (body: Buffer) => string | undefined } = {},
+): Promise<IncomingMessage> {
   const statement = params.get('q') ?? '';
   const url = new URL(`${connection.url}/query`);
   const send = url.protocol === 'https:' ? (await import('node:https')).request : request;
+  const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded' };
+  if (options.accept) headers.Accept = options.accept;
   return new Promise((resolve, reject) => {
-    const req = send(url, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    const req = send(url, { method: 'POST', headers });
     req.on('error', (e) => reject(new InfluxError(statement, `cannot reach ${connection.url} (${e.message})`)));
     req.on('response', (res) => {
       if (res.statusCode === 200) return resolve(res);
       const body: Buffer[] = [];
       res.on('data', (b: Buffer) => body.push(b));
       res.on('end', () => {
-        const text = Buffer.concat(body).toString('utf8');
+        const bytes = Buffer.concat(body);
+        const text = bytes.toString('utf8');
         let reason = `HTTP ${res.statusCode} ${text.slice(0, 200)}`;
         try {
-          reason = (JSON.parse(text) as { error?: string }).error ?? reason;
+          reason =
+            (options.errorOf ? options.errorOf(bytes) : (JSON.parse(text) as { error?: string }).error) ?? reason;
         } catch {}
         reject(new InfluxError(statement, reason));
       });

@@ -13,6 +13,7 @@ import { openListeners } from './listeners.js';
 import { createLogger } from './log.js';
 import { createBrokerMetrics } from './metrics.js';
 import { persistenceOptions } from './persistence.js';
+import { retireSession, type SessionStore } from './retire-session.js';
 import { type DurableSession, watchDurableSessions } from './sessions.js';
 import { unwindEmitter } from './unwind-emitter.js';
 import { generatePassword, hashGeneratedPassword, type Role, UserDirectory } from './users.js';
@@ -43,11 +44,12 @@ export interface StartBrokerOptions {
 }
 
 /** The parts of aedes' persistence used here (aedes' types do not declare it). */
-interface AedesStore {
+interface AedesStore extends SessionStore {
   addSubscriptions(client: { id: string }, subs: { topic: string; qos: number }[]): Promise<unknown>;
 }
 
 const IN_PROCESS_INGESTOR = 'tidegate-ingest-in-process';
+const IN_PROCESS_CONCURRENCY = 1000;
 
 /** Runs the broker the config describes (as parsed from YAML; defaults are applied here). */
 export async function startBroker(input: BrokerConfigInput | BrokerConfig, options: StartBrokerOptions = {}) {
@@ -57,12 +59,19 @@ export async function startBroker(input: BrokerConfigInput | BrokerConfig, optio
   const users = new UserDirectory(config.usersFile);
   const persistence = await persistenceOptions(config.persistence);
   if (persistence.risk) log.warn({ persistence: config.persistence.type }, persistence.risk);
-  const aedes = await Aedes.createBroker({ ...persistence.options });
+  const ingest = config.ingest?.enabled ? config.ingest : undefined;
+  // In a Redis cluster every broker's emitter sees every message: there the ingestor keeps its MQTT session.
+  const readsAedes = ingest !== undefined && config.persistence.type !== 'redis';
+  const aedes = await Aedes.createBroker({
+    ...persistence.options,
+    // The in-process ingestor holds each message (and its PUBACK) until its spill commit, one turn of the
+    // event loop: aedes' default of 100 messages in flight would queue the rest behind it.
+    ...(readsAedes ? { concurrency: IN_PROCESS_CONCURRENCY } : {}),
+  });
   unwindEmitter((aedes as unknown as { mq: object }).mq);
   const store = (aedes as unknown as { persistence: AedesStore }).persistence;
 
-  const ingest = config.ingest?.enabled ? config.ingest : undefined;
-  const durable = durableSessionsOf(config, ingest);
+  const durable = durableSessionsOf(config, readsAedes ? undefined : ingest);
   const reserved = new Map<string, Role[]>(durable.map((d) => [d.clientId, ['ingestor', 'admin']]));
 
   const auth = installAuth(
@@ -86,6 +95,12 @@ export async function startBroker(input: BrokerConfigInput | BrokerConfig, optio
     );
 
   let ingestor: Ingestor | undefined;
+  if (ingest && readsAedes) {
+    // Subscribed before any gateway can publish: with no durable session, a message nobody takes is gone.
+    ingestor = await startInProcessIngestor(ingest, { aedes }, users, log);
+    if (!durable.some((d) => d.clientId === ingest.mqtt.clientId))
+      await retireSession(aedes, store, ingest.mqtt.clientId, log);
+  }
   const http = httpHandlers(config, aedes, durable, users, metrics, log, () => ingestor);
   const operatorApi = http.operatorApi;
   const listeners = await openListeners(aedes, config.listeners, http.handlers, {
@@ -101,7 +116,8 @@ export async function startBroker(input: BrokerConfigInput | BrokerConfig, optio
     'broker listening',
   );
 
-  if (ingest) ingestor = await startInProcessIngestor(ingest, listeners.mqttUrl, users, log);
+  if (ingest && !readsAedes)
+    ingestor = await startInProcessIngestor(ingest, { mqttUrl: listeners.mqttUrl }, users, log);
 
   const drain = watchDrain(aedes, durable);
   storeBeforeAck(aedes, (e, client) =>
@@ -148,21 +164,26 @@ function durableSessionsOf(config: BrokerConfig, ingest: InProcessIngest | undef
   return durable;
 }
 
-/** The ingestor inside the broker process, logged in with an account made for it in memory. */
+/**
+ * The ingestor inside the broker process: reading aedes' emitter directly, or (Redis cluster) over the
+ * broker's own TCP listener, logged in with an account made for it in memory.
+ */
 async function startInProcessIngestor(
   ingest: InProcessIngest,
-  mqttUrl: string | undefined,
+  via: { aedes: Aedes } | { mqttUrl: string | undefined },
   users: UserDirectory,
   log: Logger,
 ): Promise<Ingestor> {
-  if (!mqttUrl) throw new Error('ingest: the in-process ingestor needs listeners.mqtt');
-  const password = generatePassword();
-  users.addInMemory({ name: IN_PROCESS_INGESTOR, role: 'ingestor', password: hashGeneratedPassword(password) });
   const { startIngestor } = await import('../ingest/ingestor.js');
   const { enabled: _, ...ingestOptions } = ingest;
+  const logger = log.child({ part: 'ingest' });
+  if ('aedes' in via) return startIngestor(ingestOptions, { logger, aedes: via.aedes });
+  if (!via.mqttUrl) throw new Error('ingest: the in-process ingestor needs listeners.mqtt');
+  const password = generatePassword();
+  users.addInMemory({ name: IN_PROCESS_INGESTOR, role: 'ingestor', password: hashGeneratedPassword(password) });
   return startIngestor(
-    { ...ingestOptions, mqtt: { ...ingest.mqtt, url: mqttUrl, username: IN_PROCESS_INGESTOR, password } },
-    { logger: log.child({ part: 'ingest' }) },
+    { ...ingestOptions, mqtt: { ...ingest.mqtt, url: via.mqttUrl, username: IN_PROCESS_INGESTOR, password } },
+    { logger },
   );
 }
 

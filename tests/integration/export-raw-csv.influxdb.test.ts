@@ -1,18 +1,20 @@
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { exportMeasurement } from '../../broker/export/export.js';
 import { createFormatter } from '../../broker/export/formats.js';
+import { createMsgpackCsv } from '../../broker/export/msgpack-csv.js';
 import { type ExportPlan, planExport } from '../../broker/export/plan.js';
-import { createRawCsvChunks } from '../../broker/export/raw-csv.js';
 import { rawRows } from '../../broker/export/rows.js';
-import { parseChunk, queryLines } from '../../broker/export/stream.js';
+import { parseChunk, queryLines, queryMsgpack } from '../../broker/export/stream.js';
 import type { InfluxConnection } from '../../broker/schema/index.js';
 import { useInflux } from '../harness/index.js';
 
 /**
- * The raw CSV path scans InfluxDB's chunked JSON text instead of parsing it. Every chunk the real influxd
- * sends is converted both ways here, and the two texts must be the same bytes; a few rows are also pinned.
+ * The raw CSV path reads InfluxDB's chunked MessagePack answer instead of parsing its JSON. The same query is
+ * read both ways from the real influxd here, and the two outputs must be the same bytes; a few rows are also
+ * pinned.
  */
 const influx = useInflux();
 const DB = 'rawcsv';
@@ -52,23 +54,28 @@ function awkwardLines(): string[] {
   return lines;
 }
 
-/** Each chunk converted by scanning and by parsing; both texts must match. */
+/** The CSV of the MessagePack answer (in the pieces the network cut) and of the JSON answer parsed. */
 async function bothWays(plan: ExportPlan, statement: string, chunkSize: number) {
   const formatter = createFormatter('csv', plan);
-  const raw = createRawCsvChunks(plan, formatter);
-  let scanned = '';
-  let parsed = '';
+  const csv = createMsgpackCsv(plan, formatter, statement);
+  const pieces: Buffer[] = [];
   let rows = 0;
+  const take = (chunk: { bytes: Buffer; rows: number; error?: Error }) => {
+    if (chunk.error) throw chunk.error;
+    pieces.push(chunk.bytes);
+    rows += chunk.rows;
+  };
+  for await (const piece of queryMsgpack(conn(), statement, chunkSize)) take(csv.push(piece));
+  take(csv.end());
+  let parsed = '';
   let chunks = 0;
   for await (const line of queryLines(conn(), statement, chunkSize)) {
-    const chunk = raw.convert(line, statement);
-    scanned += chunk.text;
-    rows += chunk.rows;
     chunks++;
     for (const result of parseChunk(line, statement))
       for (const row of rawRows(plan, result)) parsed += formatter.row(row);
   }
-  return { scanned, parsed, rows, chunks, counts: raw.counts };
+  const scanned = Buffer.concat(pieces);
+  return { scanned: scanned.toString('utf8'), bytes: scanned, parsed, rows, chunks, counts: csv.counts };
 }
 
 async function rawPlan(measurement = 'm'): Promise<ExportPlan> {
@@ -76,8 +83,8 @@ async function rawPlan(measurement = 'm'): Promise<ExportPlan> {
   return planExport(conn(), request as Parameters<typeof planExport>[1]);
 }
 
-describe('raw CSV export scanned from InfluxDB JSON', () => {
-  it('writes the bytes of the parsed path for quotes, escapes, int64 limits, floats and missing values, chunk after chunk', async () => {
+describe('raw CSV export read from InfluxDB MessagePack', () => {
+  it('writes the bytes of the parsed JSON path for quotes, escapes, int64 limits, floats and missing values, chunk after chunk', async () => {
     await influx().createDatabase(DB);
     const res = await influx().write(DB, awkwardLines().join('\n'));
     expect(res.status, res.body).toBe(204);
@@ -87,8 +94,8 @@ describe('raw CSV export scanned from InfluxDB JSON', () => {
     const got = await bothWays(plan, plan.windows[0]!.statement, 4);
     expect(got.rows).toBe(30);
     expect(got.chunks).toBe(8); // chunks of 4 rows, so values cross chunk lines
-    expect(got.counts).toEqual({ scanned: 8, parsed: 0 });
-    expect(got.scanned).toBe(got.parsed);
+    expect(got.counts).toEqual({ scanned: 8, decoded: 0 });
+    expect(got.bytes.equals(Buffer.from(got.parsed))).toBe(true);
     const lines = got.scanned.split('\n');
     expect(lines.slice(0, 4)).toEqual([
       '2026-01-01T00:00:00Z,d0,port,true,1e-7,9007199254740993,', // beyond 2^53, exact; no string: empty
@@ -115,7 +122,7 @@ describe('raw CSV export scanned from InfluxDB JSON', () => {
     expect(res.status, res.body).toBe(204);
     const plan = await rawPlan('floats');
     const got = await bothWays(plan, plan.windows[0]!.statement, 500);
-    expect(got.counts).toEqual({ scanned: 4, parsed: 0 });
+    expect(got.counts).toEqual({ scanned: 4, decoded: 0 });
     expect(got.scanned).toBe(got.parsed);
     const cells = got.scanned
       .trimEnd()
@@ -124,56 +131,83 @@ describe('raw CSV export scanned from InfluxDB JSON', () => {
     expect(cells).toEqual(values.map((x) => String(x === 0 ? 0 : x)));
   });
 
-  it('scans several series in one answer, each with its own columns and tags', async () => {
+  it('reads several series in one answer, each with its own columns and tags', async () => {
     const plan = await rawPlan();
     // Not a statement the export makes (it never groups raw rows, and a chunk holds one series), but the
-    // same JSON shape with many series: an unchunked answer grouped by site.
+    // same shape with many series: an unchunked answer grouped by site.
     const statement = `${plan.windows[0]!.statement} GROUP BY "site"`;
-    const params = new URLSearchParams({ db: DB, q: statement, epoch: 'ns' });
-    const res = await fetch(`${influx().url}/query`, { method: 'POST', body: params });
-    const line = (await res.text()).trimEnd();
+    const answer = async (accept: string) => {
+      const params = new URLSearchParams({ db: DB, q: statement, epoch: 'ns' });
+      const res = await fetch(`${influx().url}/query`, { method: 'POST', body: params, headers: { Accept: accept } });
+      return Buffer.from(await res.arrayBuffer());
+    };
+    const line = (await answer('application/json')).toString().trimEnd();
     expect(line.match(/"values":\[/g)).toHaveLength(5); // four sites and the rows without one
     const formatter = createFormatter('csv', plan);
-    const raw = createRawCsvChunks(plan, formatter);
-    const chunk = raw.convert(line, statement);
+    const csv = createMsgpackCsv(plan, formatter, statement);
+    const chunk = csv.push(await answer('application/x-msgpack'));
     let parsed = '';
     for (const result of parseChunk(line, statement))
       for (const row of rawRows(plan, result)) parsed += formatter.row(row);
     expect(chunk.rows).toBe(30);
-    expect(chunk.text).toBe(parsed);
-    expect(raw.counts).toEqual({ scanned: 1, parsed: 0 });
+    expect(chunk.bytes.toString()).toBe(parsed);
+    expect(csv.end().rows).toBe(0);
+    expect(csv.counts).toEqual({ scanned: 1, decoded: 0 });
     expect(chunk.lastTime).toBe(T0 + 27n * 1_000_000_007n); // the last row of the last series (q"uote)
   });
 
-  it('throws the error InfluxDB reports inside a chunk, which its CSV answer would have dropped', async () => {
+  it('ends with the error InfluxDB reports inside a chunk, which its CSV answer would have dropped', async () => {
     const plan = await rawPlan();
     const statement = `SELECT "f"::field FROM m WHERE time >= ${T0}`;
-    const lines = queryLines({ url: influx().url, database: 'missing' }, statement);
-    const line = (await lines.next()).value as string;
-    expect(() => createRawCsvChunks(plan, createFormatter('csv', plan)).convert(line, statement)).toThrow(
-      'database not found: missing',
-    );
+    const pieces = queryMsgpack({ url: influx().url, database: 'missing' }, statement);
+    const csv = createMsgpackCsv(plan, createFormatter('csv', plan), statement);
+    const chunk = csv.push((await pieces.next()).value as Buffer);
+    expect(chunk.rows).toBe(0);
+    expect(chunk.error?.message).toContain('database not found: missing');
+    // A statement InfluxDB cannot parse is answered 400 with its error in MessagePack too.
+    await expect(queryMsgpack(conn(), 'SELEC "f" FROM m').next()).rejects.toThrow(/error parsing query/);
     // What InfluxDB 1.6 answers the same query with Accept: application/csv: 200 and nothing.
     const params = new URLSearchParams({ db: 'missing', q: statement, chunked: 'true', epoch: 'ns' });
-    const csv = await fetch(`${influx().url}/query`, {
+    const res = await fetch(`${influx().url}/query`, {
       method: 'POST',
       body: params,
       headers: { Accept: 'application/csv' },
     });
-    expect([csv.status, await csv.text()]).toEqual([200, '']);
+    expect([res.status, await res.text()]).toEqual([200, '']);
   });
 
-  it('formats a chunk of another shape through the parsed path', async () => {
-    const plan = await rawPlan();
-    const raw = createRawCsvChunks(plan, createFormatter('csv', plan));
-    const odd = [
-      '{"results":[{"statement_id":0,"series":[{"name":"m","columns":["time","b","f","i","s","device","site"]}]}]}',
-      '{"results":[{"statement_id":0,"series":[{"name":"m","values":[[1767225600000000000,true,1,2,"x","d","s"]],"columns":["time","b","f","i","s","device","site"]}]}]}',
-      '{"results": [{"statement_id": 0, "series": [{"name": "m", "columns": ["time", "f"], "values": [[1767225600000000000, 1.5]]}]}]}',
-    ];
-    const texts = odd.map((line) => raw.convert(line, 'q').text);
-    expect(texts).toEqual(['', '2026-01-01T00:00:00Z,d,s,true,1,2,x\n', '2026-01-01T00:00:00Z,,,,1.5,,\n']);
-    expect(raw.counts).toEqual({ scanned: 0, parsed: 3 });
+  it('refuses an answer in JSON from a server that ignores the Accept header', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end('{"results":[{"statement_id":0}]}\n');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const pieces = queryMsgpack({ url: `http://127.0.0.1:${port}`, database: DB }, 'SELECT * FROM m');
+      await expect(pieces.next()).rejects.toThrow('answered application/json where MessagePack was asked for');
+    } finally {
+      server.close();
+    }
+  });
+
+  it("writes invalid UTF-8 as InfluxDB's JSON carries it (each bad byte as U+FFFD)", async () => {
+    const body = Buffer.concat([
+      Buffer.from('utf,device=a'),
+      Buffer.from([0xe2, 0x82]), // a cut sequence: two bad bytes for Go
+      Buffer.from(' s="x'),
+      Buffer.from([0xe2, 0x82, 0x79, 0xff, 0x2c, 0xed, 0xa0, 0x80, 0xf0, 0x9f, 0x8c, 0xa7, 0xc0, 0xaf]),
+      Buffer.from(`" ${T0}`),
+    ]);
+    const res = await fetch(`${influx().url}/write?db=${DB}&precision=ns`, { method: 'POST', body });
+    expect(res.status).toBe(204);
+    const plan = await rawPlan('utf');
+    const got = await bothWays(plan, plan.windows[0]!.statement, 500);
+    expect(got.counts).toEqual({ scanned: 1, decoded: 0 });
+    expect(got.scanned).toBe(got.parsed);
+    expect(got.scanned).toBe(
+      '2026-01-01T00:00:00Z,a\ufffd\ufffd,"x\ufffd\ufffdy\ufffd,\ufffd\ufffd\ufffd🌧\ufffd\ufffd"\n',
+    );
   });
 
   it("ends with InfluxDB's error when the query is killed mid-export, where InfluxDB's CSV ends quietly", async () => {
