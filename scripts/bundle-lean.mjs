@@ -36,10 +36,10 @@ export const requireBuiltinsAndExternals = {
     const external = (path) => EXTERNAL.some((p) => path === p || path.startsWith(p.endsWith('/') ? p : `${p}/`));
     build.onResolve({ filter: /^[^./]/ }, (args) => {
       if (!isBuiltin(args.path) && !external(args.path)) return undefined;
-      // The require() inside the stand-in below is Node's own.
-      return args.namespace === 'required'
-        ? { path: args.path, external: true }
-        : { path: args.path, namespace: 'required' };
+      // The require() inside the stand-in below is Node's own. An import() stays Node's too: a CommonJS
+      // stand-in split into its own chunk would only have a default export, no named ones.
+      if (args.namespace === 'required' || args.kind === 'dynamic-import') return { path: args.path, external: true };
+      return { path: args.path, namespace: 'required' };
     });
     build.onLoad({ filter: /.*/, namespace: 'required' }, (args) => ({
       contents: `module.exports = require(${JSON.stringify(args.path)});`,
