@@ -1,3 +1,6 @@
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+
 /**
  * Writes line protocol to InfluxDB 1.x's /write. Raw HTTP rather than the `influx` package: the
  * journal already holds line protocol with exact 64-bit integers (the package's IPoint would turn
@@ -44,26 +47,49 @@ export function parsePartialWrite(error: string): { dropped: number; conflicts: 
   return { dropped, conflicts };
 }
 
+/** Kept-alive connections to InfluxDB: several writes are out at once (spill-writer.ts). */
+const agents = { 'http:': new HttpAgent({ keepAlive: true }), 'https:': new HttpsAgent({ keepAlive: true }) };
+
+/**
+ * POST /write over node:http: the body string goes to the socket as it is (fetch first copies it into
+ * a Uint8Array, then into its stream, which was a tenth of the ingestor's time per point).
+ */
+function post(url: URL, body: string, timeoutMs: number): Promise<{ status: number; text: string }> {
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = send(
+      url,
+      {
+        method: 'POST',
+        agent: agents[url.protocol as keyof typeof agents],
+        headers: { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) },
+        timeout: timeoutMs,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 export async function writeLineProtocol(target: InfluxTarget, body: string, timeoutMs = 30_000): Promise<WriteOutcome> {
   const params = new URLSearchParams({ db: target.database, precision: 'ns' });
   if (target.username) params.set('u', target.username);
   if (target.password) params.set('p', target.password);
-  let res: Response;
+  let res: { status: number; text: string };
   try {
-    res = await fetch(`${target.url}/write?${params}`, {
-      method: 'POST',
-      body,
-      headers: { 'content-type': 'text/plain; charset=utf-8' },
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    res = await post(new URL(`${target.url}/write?${params}`), body, timeoutMs);
   } catch (e) {
     throw new InfluxUnavailableError(`InfluxDB at ${target.url} unreachable: ${(e as Error).message}`);
   }
-  if (res.status === 204 || res.status === 200) {
-    await res.arrayBuffer();
-    return { kind: 'ok' };
-  }
-  const text = await res.text();
+  if (res.status === 204 || res.status === 200) return { kind: 'ok' };
+  const text = res.text;
   let reason = text;
   try {
     reason = (JSON.parse(text) as { error?: string }).error ?? text;
