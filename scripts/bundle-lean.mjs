@@ -95,9 +95,6 @@ export const PATCHES = [
     'const topic_alias_send_1 = __importDefault(require("../topic-alias-send"));',
     'const topic_alias_send_1 = { get default() { return require("../topic-alias-send").default; } };',
   ],
-  // readable-stream 4 (mqtt.js's streams) is Node's stream module copied for browsers; its own
-  // READABLE_STREAM=disable switch hands out Node's streams, which the agent has loaded anyway.
-  ['readable-stream/lib/ours/index.js', "if (Stream && process.env.READABLE_STREAM === 'disable') {", 'if (true) {'],
   // sonic-boom (pino's writer) checks one argument with assert, which loads five modules.
   ['sonic-boom/index.js', "const assert = require('assert')\n", "const assert = (v, m) => require('assert')(v, m)\n"],
   // pino's transports run in worker threads; the agent writes to a stream of its own.
