@@ -9,8 +9,8 @@ const require = createRequire(import.meta.url);
 const { existsSync } = require('node:fs');
 
 const compiled = new URL('../dist/bin/cli.js', import.meta.url);
-// `tidegate edge` runs the minified bundle of the same sources (scripts/bundle-edge.mjs): less memory.
-const bundle = new URL('../dist/bundle/cli.js', import.meta.url);
+// `tidegate edge` runs the minified bundle of the gateway's commands (scripts/bundle-edge.mjs): less memory.
+const bundle = new URL('../dist/bundle/edge-cli.js', import.meta.url);
 if (!existsSync(compiled)) {
   process.stderr.write(
     'tidegate: dist/ is missing; run `npm run build` (npm install does it) in the tidegate folder\n',

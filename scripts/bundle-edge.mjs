@@ -1,4 +1,4 @@
-// The gateway agent's bundle (run by `tidegate edge`): bin/cli.ts bundled and minified by esbuild into
+// The gateway agent's bundle (run by `tidegate edge`): bin/edge-cli.ts bundled and minified by esbuild into
 // dist/bundle/, split at every lazy import() so that the agent loads only its own chunks. On a gateway
 // that keeps far less JavaScript source and bytecode in V8's heap than ~600 separate modules
 // (docs/edge.md, "Memory"). Source maps beside it, without the sources (the agent enables them only on
@@ -46,7 +46,7 @@ export async function bundleEdge() {
   const esbuild = await import(createRequire(import.meta.url).resolve('esbuild'));
   rmSync(BUNDLE_DIR, { recursive: true, force: true });
   await esbuild.build({
-    entryPoints: [join(ROOT, 'bin', 'cli.ts')],
+    entryPoints: [join(ROOT, 'bin', 'edge-cli.ts')],
     outdir: BUNDLE_DIR,
     bundle: true,
     splitting: true,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * JSON messages on `<prefix>/<gateway>/status` (retained) and `<prefix>/<gateway>/events`.

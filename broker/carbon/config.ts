@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isMap, LineCounter, parseDocument } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { durationNs } from '../schema/retention.js';
 import { DEFAULT_ELECTRICITY_FACTOR, DEFAULT_VEHICLE_FACTORS } from './factors.js';
 

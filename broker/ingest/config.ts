@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What the ingestor needs; the same shape in an ingest config file and in a broker config's `ingest:`. */
 export const IngestOptionsSchema = z.strictObject({

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { resolveFrom } from '../server/config.js';
 import { loadYaml } from '../server/yaml-file.js';
 import { type IngestConfig, IngestOptionsSchema } from './config.js';

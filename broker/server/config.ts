@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { IngestOptionsSchema } from '../ingest/config.js';
 import { ROLES } from './users.js';
 import { loadYaml } from './yaml-file.js';

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
 import { existsSync, renameSync, statSync, unwatchFile, watchFile, writeFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { idProblem } from '../../wire/index.js';
 import { loadYaml } from './yaml-file.js';
 

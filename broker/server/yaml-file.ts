@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type Document, isNode, LineCounter, parseDocument } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** Parses a YAML file against a schema; errors name the file, line and key. Relative paths stay as written. */
 export function loadYaml<S extends z.ZodType>(file: string, schema: S): z.output<S> {

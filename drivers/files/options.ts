@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { recordSourceKeys } from '../records/schema.js';
 
 export const filesOptions = z

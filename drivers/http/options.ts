@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { recordSourceKeys } from '../records/schema.js';
 
 /** Headers that carry credentials: they come from `tokenFile`, never from the config file. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { profileProblem } from './profiles.js';
 import { planningKeys, registerSchema } from './register-map-schema.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isBitTable, SPEC_LIMIT } from './protocol/pdu.js';
 import { ORDERS, registerCount, VALUE_TYPES } from './values.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { serialLineOptions } from '../serial/index.js';
 
 export const pms5003Options = z.strictObject({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { fieldProblem, measurementSpec, tagsOf } from '../../wire/catalogue/index.js';
 import { isTimeZone } from './time.js';
 import { conversionFactor } from './units.js';

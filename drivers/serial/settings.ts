@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ResourceClaim, SerialSettings } from '../driver.js';
 
 type LineDefaults = Required<Omit<SerialSettings, 'path'>>;

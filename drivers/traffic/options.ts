@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { serialLineOptions } from '../serial/index.js';
 import { parseDurationS } from './duration.js';
 

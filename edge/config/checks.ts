@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { DriverDefinition, DriverModule, ResourceClaim, SelfDataConsent } from '../../drivers/driver.js';
 import { fieldProblem } from '../../wire/catalogue/index.js';
 import { issueProblems } from './issues.js';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { RawProblem } from './checks.js';
 import { Duration } from './schema.js';
 import { closest, knownKeys, schemasAt, unwrap } from './suggest.js';

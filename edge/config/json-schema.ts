@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { GatewayConfigSchema } from './schema.js';
 
 /** config/gateway.schema.json: the gateway config's JSON Schema, for editors (YAML language server). */

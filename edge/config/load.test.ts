@@ -2,7 +2,7 @@ import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DriverModule } from '../../drivers/driver.js';
 import { tempDir } from '../../tests/harness/index.js';
 import { testDrivers } from '../testing/counter-driver.js';

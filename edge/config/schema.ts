@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DRIVER_NAMES } from '../../drivers/registry.js';
 import { DEFAULT_PREFIX, ID_PATTERN, prefixProblem } from '../../wire/topics.js';
 import { parseDuration, parseSize } from './units.js';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /**
  * Edit distance with swapped neighbours counting as one edit (optimal string alignment), case-insensitive:

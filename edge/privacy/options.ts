@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConsentSchema } from './consent/consent.js';
 
 /** The privacy stage's options, as the gateway config gives them (`privacy:` plus each device's `consent`). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DeviceContext, DriverModule } from '../../drivers/driver.js';
 import type { Reading } from '../../wire/reading.js';
 

@@ -18,7 +18,7 @@ import {
 import { BrokerRecorder } from './recorder.js';
 
 const CLI = new URL('../../bin/tidegate.js', import.meta.url).pathname;
-const BUNDLE = new URL('../../dist/bundle/cli.js', import.meta.url).pathname;
+const BUNDLE = new URL('../../dist/bundle/edge-cli.js', import.meta.url).pathname;
 
 /**
  * `tidegate edge` runs the bundle, where mqtt.js's TLS and WebSocket transports (and the ws package) are

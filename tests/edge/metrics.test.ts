@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DriverModule } from '../../drivers/driver.js';
 import { startAgent } from '../../edge/agent/agent.js';
 import { testConfig, testConfigYaml } from '../../edge/testing/agent-config.js';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { computeCarbon } from '../../broker/carbon/compute.js';
 import { defaultCarbonConfig } from '../../broker/carbon/config.js';
 import { type Ingestor, startIngestor } from '../../broker/ingest/ingestor.js';

@@ -1,5 +1,5 @@
 import { renameSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Reading } from '../../../wire/reading.js';
 import { readJson } from '../state-file.js';
 import { ConsentSchema } from './consent.js';

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { lazyCrypto } from './hmac.js';
 
 export const KEY_BYTES = 32;
 /** A shorter key file is refused: it would make pseudonyms guessable. */
@@ -26,7 +26,7 @@ export function loadOrCreateKey(keyFile: string, options: { create?: boolean } =
     // 'wx' fails if another process created it meanwhile: then its key is the one to use.
     const fd = openSync(keyFile, 'wx', 0o600);
     try {
-      writeSync(fd, randomBytes(KEY_BYTES));
+      writeSync(fd, lazyCrypto().randomBytes(KEY_BYTES));
       fsyncSync(fd);
     } finally {
       closeSync(fd);
