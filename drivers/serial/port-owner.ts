@@ -1,12 +1,21 @@
 import { EventEmitter, on } from 'node:events';
 import { stat as statCallback } from 'node:fs';
 import { promisify } from 'node:util';
-import { SerialPort } from 'serialport';
+import { autoDetect } from '@serialport/bindings-cpp';
+import { SerialPortStream } from '@serialport/stream';
 import type { SerialSettings } from '../driver.js';
 import { nextDelay, type ReopenBackoff } from './backoff.js';
 
 // fs.stat, not node:fs/promises: that module also loads readline, ~0.3 MiB of a gateway's heap.
 const stat = promisify(statCallback);
+
+/**
+ * The platform's native binding, as the `serialport` package's SerialPort class uses: through its two
+ * parts (stream and binding) rather than its index, which loads all eleven of its parsers and a mock
+ * binding on every gateway (~60 KB of JavaScript the agent never runs; docs/edge.md, "Memory").
+ */
+let binding: ReturnType<typeof autoDetect> | undefined;
+const nativeBinding = () => (binding ??= autoDetect());
 
 export type PortState = 'up' | 'down';
 
@@ -38,7 +47,7 @@ export class SerialPortOwner extends EventEmitter<PortOwnerEvents> {
   readonly settings: Readonly<SerialSettings>;
   readonly counters: PortOwnerCounters = { opens: 0, disconnects: 0, failedOpens: 0, bytesRead: 0, bytesWritten: 0 };
   private readonly backoff: ReopenBackoff;
-  private port: SerialPort | undefined;
+  private port: SerialPortStream | undefined;
   private started = false;
   private closed = false;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -154,11 +163,20 @@ export class SerialPortOwner extends EventEmitter<PortOwnerEvents> {
   private async attempt(): Promise<void> {
     if (this.closed) return;
     const { path, baudRate, dataBits, parity, stopBits } = this.settings;
-    let port: SerialPort;
+    let port: SerialPortStream;
     try {
       // serialport reads into a 64 KiB buffer per port by default; a sensor line brings tens of bytes a
       // second (20 ports: 1.2 MiB of a gateway's memory for nothing).
-      port = new SerialPort({ path, baudRate, dataBits, parity, stopBits, autoOpen: false, highWaterMark: 4096 });
+      port = new SerialPortStream({
+        binding: nativeBinding(),
+        path,
+        baudRate,
+        dataBits,
+        parity,
+        stopBits,
+        autoOpen: false,
+        highWaterMark: 4096,
+      });
     } catch (error) {
       // Settings serialport refuses (a baud rate of 0, say): retrying cannot help.
       throw new Error(`serial port ${path}: ${(error as Error).message}`);
@@ -201,7 +219,7 @@ export class SerialPortOwner extends EventEmitter<PortOwnerEvents> {
    * other side went away does not always fail reads: a PTY slave whose master closed reads 0 bytes
    * forever, which serialport retries without reporting anything.
    */
-  private watch(port: SerialPort): void {
+  private watch(port: SerialPortStream): void {
     const openedDevice = stat(this.path).then(
       (s) => s.rdev,
       () => undefined,

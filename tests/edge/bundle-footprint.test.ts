@@ -2,7 +2,15 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConfigYaml } from '../../edge/testing/agent-config.js';
-import { removeTempDir, spawnService, startAedes, type TestAedes, tempDir, waitFor } from '../harness/index.js';
+import {
+  removeTempDir,
+  spawnService,
+  startAedes,
+  startPtyPair,
+  type TestAedes,
+  tempDir,
+  waitFor,
+} from '../harness/index.js';
 import { BrokerRecorder } from './recorder.js';
 
 const CLI = new URL('../../bin/tidegate.js', import.meta.url).pathname;
@@ -16,7 +24,7 @@ describe('the gateway bundle loads only what its config uses', () => {
   const dir = tempDir();
   let aedes: TestAedes;
   let recorder: BrokerRecorder;
-  // Writes Node's list of loaded built-ins on SIGUSR2: the agent's own code is left as it is.
+  // Writes the built-ins and CommonJS files loaded on SIGUSR2: the agent's own code is left as it is.
   const preload = join(dir, 'module-list.cjs');
 
   beforeAll(async () => {
@@ -24,7 +32,7 @@ describe('the gateway bundle loads only what its config uses', () => {
     recorder = new BrokerRecorder(aedes);
     writeFileSync(
       preload,
-      `process.on('SIGUSR2', () => require('node:fs').writeFileSync(process.env.MODULE_LIST, process.moduleLoadList.join('\\n')));\n`,
+      `process.on('SIGUSR2', () => require('node:fs').writeFileSync(process.env.MODULE_LIST, [...process.moduleLoadList, ...Object.keys(require.cache)].join('\\n')));\n`,
     );
   });
 
@@ -33,11 +41,11 @@ describe('the gateway bundle loads only what its config uses', () => {
     removeTempDir(dir);
   });
 
-  /** The built-in modules an agent with this extra config has loaded once it is online. */
-  async function builtinsLoaded(name: string, extraYaml: string): Promise<string[]> {
+  /** The built-in modules and CommonJS files an agent has loaded once it is online. */
+  async function modulesLoaded(name: string, extraYaml: string, devices: string[] = []): Promise<string[]> {
     const config = join(dir, `${name}.yaml`);
     const list = join(dir, `${name}.modules`);
-    writeFileSync(config, testConfigYaml({ dir: join(dir, name), url: aedes.url, devices: [] }) + extraYaml);
+    writeFileSync(config, testConfigYaml({ dir: join(dir, name), url: aedes.url, devices }) + extraYaml);
     recorder.statuses.length = 0;
     const agent = spawnService('node', ['--require', preload, CLI, 'edge', '--config', config], {
       env: { ...process.env, MODULE_LIST: list },
@@ -53,12 +61,23 @@ describe('the gateway bundle loads only what its config uses', () => {
   }
 
   it('loads node:crypto only for a pseudonym key (~0.8 MiB otherwise unused)', async () => {
-    expect(await builtinsLoaded('no-key', '')).not.toContain('NativeModule crypto');
+    expect(await modulesLoaded('no-key', '')).not.toContain('NativeModule crypto');
     const keyFile = join(dir, 'key', 'pseudonym.key');
-    const withKey = await builtinsLoaded('key', `privacy: { keyFile: ${keyFile} }\n`);
+    const withKey = await modulesLoaded('key', `privacy: { keyFile: ${keyFile} }\n`);
     expect(withKey).toContain('NativeModule crypto');
     expect(statSync(keyFile).size).toBe(32); // created with crypto's random bytes, loaded on demand
   }, 90_000);
+
+  it("opens serial ports through serialport's stream and binding, not its index (eleven parsers, a mock)", async () => {
+    const pty = await startPtyPair();
+    try {
+      const loaded = await modulesLoaded('serial', '', [`{ id: pm-1, driver: sds011, port: ${pty.a} }`]);
+      expect(loaded.some((m) => m.includes('@serialport/stream'))).toBe(true);
+      expect(loaded.filter((m) => m.includes('/serialport/dist/') || m.includes('binding-mock'))).toEqual([]);
+    } finally {
+      await pty.dispose();
+    }
+  }, 60_000);
 
   it("holds zod tree-shaken: `import * as z from 'zod'`, not the `z` object that brings all of it", () => {
     const withZod = readdirSync(BUNDLE_DIR)
