@@ -79,6 +79,13 @@ describe('the gateway bundle loads only what its config uses', () => {
     }
   }, 60_000);
 
+  it("pins serialport's two parts to the versions serialport itself uses (one copy of each)", () => {
+    const manifest = (path: string) => JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8'));
+    const ours = manifest('../../package.json').dependencies;
+    const serialport = manifest('../../node_modules/serialport/package.json').dependencies;
+    for (const part of ['@serialport/stream', '@serialport/bindings-cpp']) expect(ours[part]).toBe(serialport[part]);
+  });
+
   it("holds zod tree-shaken: `import * as z from 'zod'`, not the `z` object that brings all of it", () => {
     const withZod = readdirSync(BUNDLE_DIR)
       .filter((f) => f.endsWith('.js'))
